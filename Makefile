@@ -1,0 +1,57 @@
+# `make run` and `make test` work on a fresh machine with only Python >= 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+# Local runs: debug pages and plain http unless the caller says otherwise.
+RUN_ENV := DEBUG=$${DEBUG:-on} HTTPS=$${HTTPS:-off}
+TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} HTTPS=off DEBUG=off
+BOOTSTRAP_VERSION ?= 5.3.8
+
+.PHONY: run test lint format messages vendor-bootstrap clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(RUNTIME_STAMP)
+
+run: $(RUNTIME_STAMP)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(DEV_STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(DEV_STAMP)
+	$(BIN)/python -m ruff check --fix .
+	$(BIN)/python -m ruff format .
+
+# Needs GNU gettext (apt-get install gettext). The compiled .mo files are committed,
+# so running the site never needs it.
+messages: $(DEV_STAMP)
+	DEBUG=on $(BIN)/python manage.py makemessages --no-obsolete -l ru -l kk --ignore=.venv --ignore=var --ignore=staticfiles --ignore=scripts
+	$(BIN)/python scripts/country_names.py
+	DEBUG=on $(BIN)/python manage.py compilemessages --ignore=.venv
+
+vendor-bootstrap:
+	cd $$(mktemp -d) && npm pack bootstrap@$(BOOTSTRAP_VERSION) && tar xzf bootstrap-$(BOOTSTRAP_VERSION).tgz && \
+	  sed 's#/\*\# sourceMappingURL=[^*]*\*/##' package/dist/css/bootstrap.min.css > $(CURDIR)/static/vendor/bootstrap/bootstrap.min.css && \
+	  sed 's#//\# sourceMappingURL=.*$$##' package/dist/js/bootstrap.bundle.min.js > $(CURDIR)/static/vendor/bootstrap/bootstrap.bundle.min.js && \
+	  cp package/LICENSE $(CURDIR)/static/vendor/bootstrap/LICENSE
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,144 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
+
+from agenda import services
+from agenda.models import (
+    Conference,
+    DialogueChair,
+    InterpretationLanguage,
+    NationalActionPlan,
+    Room,
+    Session,
+    SessionSpeaker,
+    Speaker,
+)
+
+
+class SessionForm(forms.ModelForm):
+    interpretation_languages = forms.MultipleChoiceField(
+        label=_("interpretation languages"),
+        choices=InterpretationLanguage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Session
+        fields = (
+            "conference",
+            "title",
+            "description",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "room",
+            "pillar",
+            "interpretation_languages",
+            "is_livestreamed",
+        )
+
+
+class SessionInlineFormSet(BaseInlineFormSet):
+    """Catches two sessions of one submission that would share a room at the same time."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.instance.starts_at
+        ]
+        clashes = services.sessions_overlapping_in_rooms(kept)
+        if clashes:
+            first, second = clashes[0]
+            raise ValidationError(
+                _("“%(first)s” and “%(second)s” overlap in the same room."),
+                params={"first": first.title, "second": second.title},
+            )
+
+
+class RoomInline(TranslationTabularInline):
+    model = Room
+    extra = 0
+
+
+class SessionInline(TranslationStackedInline):
+    model = Session
+    form = SessionForm
+    formset = SessionInlineFormSet
+    extra = 0
+    show_change_link = True
+    fields = ("title", "kind", "starts_at", "ends_at", "room", "pillar", "is_livestreamed")
+
+
+@admin.register(Conference)
+class ConferenceAdmin(TranslationAdmin):
+    list_display = ("title", "starts_at", "city", "capacity", "is_published")
+    list_filter = ("is_published", "requires_approval")
+    search_fields = ("title", "city", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [RoomInline, SessionInline]
+    fieldsets = (
+        (None, {"fields": ("slug", "title", "description", "is_published")}),
+        (
+            _("When and where"),
+            {
+                "fields": ("starts_at", "ends_at", "time_zone", "venue", "address", "city", "country"),
+                "description": _("Times are entered and shown in the time zone of the conference the site presents."),
+            },
+        ),
+        (_("Who"), {"fields": ("organisers", "supporters", "audience")}),
+        (_("Contact and outreach"), {"fields": ("contact_name", "contact_email", "livestream_url", "hashtags")}),
+        (
+            _("Registration"),
+            {
+                "fields": (
+                    "capacity",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "requires_approval",
+                    "programme_is_draft",
+                )
+            },
+        ),
+    )
+
+
+class SessionSpeakerInline(admin.TabularInline):
+    model = SessionSpeaker
+    extra = 1
+    autocomplete_fields = ("speaker",)
+
+
+@admin.register(Session)
+class SessionAdmin(TranslationAdmin):
+    form = SessionForm
+    list_display = ("title", "starts_at", "ends_at", "room", "kind", "pillar", "conference")
+    list_filter = ("conference", "kind", "pillar", "room", "is_livestreamed")
+    search_fields = ("title", "description", "speakers__name")
+    list_select_related = ("room", "conference")
+    date_hierarchy = "starts_at"
+    inlines = [SessionSpeakerInline]
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(TranslationAdmin):
+    list_display = ("name", "honorific", "position", "organisation", "country")
+    list_filter = ("honorific", "country")
+    search_fields = ("name", "position", "organisation")
+
+
+@admin.register(DialogueChair)
+class DialogueChairAdmin(admin.ModelAdmin):
+    list_display = ("year", "country")
+
+
+@admin.register(NationalActionPlan)
+class NationalActionPlanAdmin(TranslationAdmin):
+    list_display = ("country", "first_adopted")

@@ -1,0 +1,28 @@
+import logging
+from collections.abc import Callable
+
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from agenda.models import Conference
+
+logger = logging.getLogger(__name__)
+
+
+def current_conference_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Attach the conference the site presents, and show times in its zone (admin forms included)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        try:
+            request.conference = Conference.objects.current()
+        except DatabaseError:
+            # Let /healthz answer 503 instead of failing here; other views fail on their own.
+            logger.warning("current conference unavailable: database error", exc_info=True)
+            request.conference = None
+        if request.conference is None:
+            return get_response(request)
+        with timezone.override(request.conference.tzinfo):
+            return get_response(request)
+
+    return middleware

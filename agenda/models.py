@@ -1,0 +1,302 @@
+import uuid
+import zoneinfo
+from datetime import date, datetime, tzinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not an IANA time zone name such as Asia/Almaty."),
+            params={"value": value},
+        )
+
+
+def validate_hashtags(value: str) -> None:
+    for tag in value.split():
+        if not tag.startswith("#") or len(tag) < 2:
+            raise ValidationError(
+                _("Write hashtags separated by spaces, each starting with #: “%(tag)s” does not."),
+                params={"tag": tag},
+            )
+
+
+class InterpretationLanguage(models.TextChoices):
+    KAZAKH = "kk", _("Kazakh")
+    RUSSIAN = "ru", _("Russian")
+    ENGLISH = "en", _("English")
+
+
+class ConferenceQuerySet(models.QuerySet):
+    def published(self) -> "ConferenceQuerySet":
+        return self.filter(is_published=True)
+
+    def current(self) -> "Conference | None":
+        """The published conference the site presents: the one that starts last."""
+        return self.published().order_by("-starts_at").first()
+
+
+class Conference(models.Model):
+    slug = models.SlugField(_("short name"), unique=True, help_text=_("Used in links, e.g. wps-2023."))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Asia/Almaty",
+        validators=[validate_time_zone],
+        help_text=_("IANA name of the zone the conference takes place in, e.g. Asia/Almaty."),
+    )
+    venue = models.CharField(_("venue"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    country = CountryField(_("country"))
+    organisers = models.TextField(_("organisers"), help_text=_("One per line."))
+    supporters = models.TextField(_("supported by"), blank=True, help_text=_("One per line."))
+    audience = models.TextField(_("who attends"), blank=True)
+    livestream_url = models.URLField(_("live-stream link"), blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200)
+    contact_email = models.EmailField(_("contact email"))
+    hashtags = models.CharField(
+        _("hashtags"), max_length=300, blank=True, validators=[validate_hashtags], help_text=_("Separated by spaces.")
+    )
+    capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Seats for attendees."))
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    requires_approval = models.BooleanField(
+        _("registrations need approval"),
+        default=True,
+        help_text=_("If set, new registrations wait for an organiser's approval."),
+    )
+    programme_is_draft = models.BooleanField(
+        _("programme is a draft"), default=True, help_text=_("Shown on the programme until you clear it.")
+    )
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("The latest published conference is the one the site shows.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ConferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="conference_ends_after_it_starts"),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__isnull=True)
+                | Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="conference_registration_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The conference must end after it starts.")
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def tzinfo(self) -> tzinfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def local(self, moment: datetime) -> datetime:
+        return timezone.localtime(moment, self.tzinfo)
+
+    @property
+    def local_date(self) -> date:
+        return self.local(self.starts_at).date()
+
+    @property
+    def utc_offset_label(self) -> str:
+        """The zone's offset on the conference day, e.g. "UTC+06:00"."""
+        offset = self.local(self.starts_at).strftime("%z")
+        return f"UTC{offset[:3]}:{offset[3:]}"
+
+    @property
+    def hashtag_list(self) -> list[str]:
+        return self.hashtags.split()
+
+    @property
+    def organiser_list(self) -> list[str]:
+        return [line.strip() for line in self.organisers.splitlines() if line.strip()]
+
+    @property
+    def supporter_list(self) -> list[str]:
+        return [line.strip() for line in self.supporters.splitlines() if line.strip()]
+
+
+class Room(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["conference", "name"], name="room_name_unique_per_conference")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Speaker(models.Model):
+    class Honorific(models.TextChoices):
+        NONE = "", _("(none)")
+        HIS_HER_EXCELLENCY = "he", _("H.E.")
+        HONOURABLE = "hon", _("Hon.")
+        DOCTOR = "dr", _("Dr")
+        PROFESSOR = "prof", _("Prof.")
+        MR = "mr", _("Mr")
+        MS = "ms", _("Ms")
+
+    honorific = models.CharField(_("honorific"), max_length=8, choices=Honorific.choices, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    country = CountryField(_("country"), blank=True)
+    bio = models.TextField(_("short bio"), blank=True)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.get_honorific_display()} {self.name}" if self.honorific else self.name
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening")
+        PLENARY = "plenary", _("Plenary")
+        PANEL = "panel", _("Panel")
+        WORKING = "working", _("Working session")
+        BREAK = "break", _("Break")
+        LUNCH = "lunch", _("Lunch")
+        CLOSING = "closing", _("Closing")
+
+    class Pillar(models.TextChoices):
+        NONE = "", _("None")
+        PREVENTION = "prevention", _("Prevention")
+        PARTICIPATION = "participation", _("Participation")
+        PROTECTION = "protection", _("Protection")
+        RELIEF_AND_RECOVERY = "relief_recovery", _("Relief and recovery")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("conference")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PANEL)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions", verbose_name=_("room")
+    )
+    pillar = models.CharField(_("WPS pillar"), max_length=16, choices=Pillar.choices, blank=True)
+    interpretation_languages = models.JSONField(
+        _("interpretation languages"), default=list, blank=True, help_text=_("Languages interpreted into.")
+    )
+    is_livestreamed = models.BooleanField(_("live-streamed"), default=False)
+    speakers = models.ManyToManyField(Speaker, through="SessionSpeaker", related_name="sessions")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "ends_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_it_starts"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        from agenda.services import session_schedule_errors
+
+        errors = session_schedule_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+    def get_interpretation_languages_display(self) -> list[str]:
+        labels = dict(InterpretationLanguage.choices)
+        return [str(labels[code]) for code in self.interpretation_languages if code in labels]
+
+
+class SessionSpeaker(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        MODERATOR = "moderator", _("Moderator")
+        SPEAKER = "speaker", _("Speaker")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="appearances")
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="appearances")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.SPEAKER)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("speaker in session")
+        verbose_name_plural = _("speakers in session")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "speaker"], name="speaker_appears_once_per_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} ({self.get_role_display()})"
+
+
+class DialogueChair(models.Model):
+    """A year's chairmanship of the Dialogue of Women of Central Asia."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    country = CountryField(_("chairing country"))
+
+    class Meta:
+        verbose_name = _("chairmanship of the Dialogue")
+        verbose_name_plural = _("chairmanships of the Dialogue")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.country.name}"
+
+
+class NationalActionPlan(models.Model):
+    """A country's national action plan on UN Security Council resolution 1325."""
+
+    country = CountryField(_("country"), unique=True)
+    first_adopted = models.PositiveSmallIntegerField(_("first adopted in"))
+    summary = models.TextField(_("summary"))
+    url = models.URLField(_("link"), blank=True)
+
+    class Meta:
+        verbose_name = _("national action plan")
+        verbose_name_plural = _("national action plans")
+        ordering = ["first_adopted", "country"]
+
+    def __str__(self) -> str:
+        return f"{self.country.name} ({self.first_adopted})"

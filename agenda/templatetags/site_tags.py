@@ -1,0 +1,24 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context) -> dict:
+    """Links to the same page in each language; plain links work without JavaScript."""
+    request = context["request"]
+    current = get_language()
+    return {
+        "languages": [
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": translate_url(request.get_full_path(), code),
+                "current": code == current,
+            }
+            for code, _name in settings.LANGUAGES
+        ]
+    }

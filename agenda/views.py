@@ -1,0 +1,71 @@
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from agenda import services
+from agenda.models import Conference, DialogueChair, NationalActionPlan
+
+
+def published_conference(request: HttpRequest) -> Conference:
+    if request.conference is None:
+        raise Http404("No conference has been published yet.")
+    return request.conference
+
+
+@require_GET
+def conference_page(request: HttpRequest) -> HttpResponse:
+    if request.conference is None:
+        return render(request, "agenda/no_conference.html", status=404)
+    conference = request.conference
+    return render(
+        request,
+        "agenda/conference.html",
+        {
+            "conference": conference,
+            "chairs": DialogueChair.objects.all(),
+            "action_plans": NationalActionPlan.objects.all(),
+            "session_count": conference.sessions.count(),
+        },
+    )
+
+
+@require_GET
+def agenda_page(request: HttpRequest) -> HttpResponse:
+    conference = published_conference(request)
+    sessions = list(services.programme(conference))
+    return render(
+        request,
+        "agenda/agenda.html",
+        {
+            "conference": conference,
+            "slots": services.time_slots(sessions),
+            "now_and_next": services.now_and_next(conference, sessions, timezone.now()),
+        },
+    )
+
+
+@require_GET
+def agenda_ics(request: HttpRequest) -> HttpResponse:
+    conference = published_conference(request)
+    body = services.programme_calendar(
+        conference,
+        services.programme(conference),
+        agenda_url=request.build_absolute_uri(reverse("agenda:agenda")),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{conference.slug}.ics"'
+    return response
+
+
+@require_GET
+def agenda_json(request: HttpRequest) -> JsonResponse:
+    conference = published_conference(request)
+    return JsonResponse(
+        {
+            "conference": services.conference_as_dict(conference),
+            "sessions": [services.session_as_dict(conference, s) for s in services.programme(conference)],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
