@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
@@ -63,6 +64,10 @@ class SessionInlineFormSet(BaseInlineFormSet):
             )
 
 
+# A link typed without a scheme ("youtube.com/...") means https.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class RoomInline(TranslationTabularInline):
     model = Room
     extra = 0
@@ -79,6 +84,7 @@ class SessionInline(TranslationStackedInline):
 
 @admin.register(Conference)
 class ConferenceAdmin(TranslationAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("title", "starts_at", "city", "capacity", "is_published")
     list_filter = ("is_published", "requires_approval")
     search_fields = ("title", "city", "slug")
@@ -141,4 +147,5 @@ class DialogueChairAdmin(admin.ModelAdmin):
 
 @admin.register(NationalActionPlan)
 class NationalActionPlanAdmin(TranslationAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("country", "first_adopted")

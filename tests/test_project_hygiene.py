@@ -1,0 +1,57 @@
+"""The definition of done, checked by the suite itself: lint, format, migrations, no CDN."""
+
+import re
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_it_passes_ruff_check():
+    result = run(sys.executable, "-m", "ruff", "check", ".")
+
+    assert result.returncode == 0, result.stdout
+
+
+def test_it_passes_ruff_format_check():
+    result = run(sys.executable, "-m", "ruff", "format", "--check", ".")
+
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.django_db
+def test_it_has_a_migration_for_every_model_change():
+    out = StringIO()
+
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+
+    assert "No changes detected" in out.getvalue()
+
+
+def test_it_keeps_each_app_on_one_linear_migration_history():
+    for app in ("agenda", "registration", "accreditation"):
+        folder = ROOT / app / "migrations"
+        if not folder.exists():
+            continue
+        numbers = [int(path.name[:4]) for path in folder.glob("[0-9][0-9][0-9][0-9]_*.py")]
+        assert sorted(numbers) == list(range(1, len(numbers) + 1)), app
+
+
+def test_it_loads_nothing_from_another_host():
+    external = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*.html")
+        if external.search(path.read_text())
+    ]
+
+    assert offenders == []

@@ -1,0 +1,76 @@
+"""Settings come from the environment and say loudly what is wrong."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from wpsconf.settings import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_settings(**environment: str) -> subprocess.CompletedProcess:
+    """Import the settings module in a fresh interpreter with exactly these variables set."""
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **environment}
+    program = (
+        "import wpsconf.settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT if s.HTTPS else 'plain', "
+        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", program], env=env, capture_output=True, text=True, cwd=ROOT, check=False
+    )
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = load_settings(DEBUG="off")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+
+
+def test_it_starts_with_a_development_key_only_in_debug():
+    result = load_settings(DEBUG="on")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["True", "plain"]
+
+
+def test_it_turns_https_on_by_default_in_production():
+    result = load_settings(SECRET_KEY="s" * 50)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["False", "True"]
+
+
+def test_it_needs_no_services_by_default_and_uses_them_when_configured():
+    default = load_settings(DEBUG="on").stdout.split()
+    configured = load_settings(
+        DEBUG="on",
+        DATABASE_URL="postgres://u:p@127.0.0.1:5432/wpsconf",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        EMAIL_HOST="mail.example.org",
+    ).stdout.split()
+
+    assert default[2:] == ["django.db.backends.sqlite3", "True", "django.core.mail.backends.filebased.EmailBackend"]
+    assert configured[2:] == ["django.db.backends.postgresql", "False", "django.core.mail.backends.smtp.EmailBackend"]
+
+
+def test_it_rejects_values_it_cannot_read(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    monkeypatch.setenv("EMAIL_PORT", "twenty-five")
+
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be one of"):
+        env_bool("DEBUG", False)
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT must be a whole number"):
+        env_int("EMAIL_PORT", 25)
+
+
+def test_it_reads_comma_separated_lists(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", " wps.example.org, ,www.wps.example.org ")
+
+    assert env_list("ALLOWED_HOSTS", []) == ["wps.example.org", "www.wps.example.org"]
+    assert env_list("NOT_SET_ANYWHERE", ["x"]) == ["x"]
