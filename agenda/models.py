@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 
@@ -28,9 +29,10 @@ def validate_hashtags(value: str) -> None:
 
 
 class InterpretationLanguage(models.TextChoices):
-    KAZAKH = "kk", _("Kazakh")
-    RUSSIAN = "ru", _("Russian")
-    ENGLISH = "en", _("English")
+    # Own context: these stand mid-sentence in a list, where Russian writes them in lower case.
+    KAZAKH = "kk", pgettext_lazy("language in a list", "Kazakh")
+    RUSSIAN = "ru", pgettext_lazy("language in a list", "Russian")
+    ENGLISH = "en", pgettext_lazy("language in a list", "English")
 
 
 class ConferenceQuerySet(models.QuerySet):
@@ -145,7 +147,7 @@ class Conference(models.Model):
 
 class Room(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(pgettext_lazy("room", "name"), max_length=120)
 
     class Meta:
         verbose_name = _("room")
