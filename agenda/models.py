@@ -249,6 +249,19 @@ class Session(models.Model):
         return [str(labels[code]) for code in self.interpretation_languages if code in labels]
 
 
+# The four pillars of resolution 1325, in the order the UN presents them.
+PILLAR_DESCRIPTIONS = {
+    Session.Pillar.PARTICIPATION: _("Women take part equally in decisions on peace and security, at every level."),
+    Session.Pillar.PROTECTION: _("The rights of women and girls are protected, including from gender-based violence."),
+    Session.Pillar.PREVENTION: _(
+        "Conflict and violence against women are prevented, with women's perspectives in early warning."
+    ),
+    Session.Pillar.RELIEF_AND_RECOVERY: _(
+        "Relief and recovery meet the needs of women and girls and draw on their leadership."
+    ),
+}
+
+
 class SessionSpeaker(models.Model):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from agenda import services
-from agenda.models import Conference, DialogueChair, NationalActionPlan
+from agenda.models import PILLAR_DESCRIPTIONS, Conference, DialogueChair, NationalActionPlan
 
 
 def published_conference(request: HttpRequest) -> Conference:
@@ -27,6 +27,7 @@ def conference_page(request: HttpRequest) -> HttpResponse:
             "chairs": DialogueChair.objects.all(),
             "action_plans": NationalActionPlan.objects.all(),
             "session_count": conference.sessions.count(),
+            "pillars": [(pillar.label, description) for pillar, description in PILLAR_DESCRIPTIONS.items()],
         },
     )
 
