@@ -159,15 +159,20 @@ class Room(models.Model):
         return self.name
 
 
+class Honorific(models.TextChoices):
+    """Forms of address for speakers and registrants alike."""
+
+    NONE = "", _("(none)")
+    HIS_HER_EXCELLENCY = "he", _("H.E.")
+    HONOURABLE = "hon", _("Hon.")
+    DOCTOR = "dr", _("Dr")
+    PROFESSOR = "prof", _("Prof.")
+    MR = "mr", _("Mr")
+    MS = "ms", _("Ms")
+
+
 class Speaker(models.Model):
-    class Honorific(models.TextChoices):
-        NONE = "", _("(none)")
-        HIS_HER_EXCELLENCY = "he", _("H.E.")
-        HONOURABLE = "hon", _("Hon.")
-        DOCTOR = "dr", _("Dr")
-        PROFESSOR = "prof", _("Prof.")
-        MR = "mr", _("Mr")
-        MS = "ms", _("Ms")
+    Honorific = Honorific
 
     honorific = models.CharField(_("honorific"), max_length=8, choices=Honorific.choices, blank=True)
     name = models.CharField(_("name"), max_length=200)

@@ -184,3 +184,21 @@ def sessions_overlapping_in_rooms(sessions: Sequence[Session]) -> list[tuple[Ses
             if first.room_id and first.room_id == second.room_id and overlaps(first, second):
                 clashes.append((first, second))
     return clashes
+
+
+def conference_invitation(conference: Conference, *, url: str) -> bytes:
+    """The whole conference day as one calendar event, attached to confirmations."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//wpsconf//Conference invitation//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", f"conference-{conference.slug}@wpsconf")
+    event.add("dtstamp", conference.updated_at.astimezone(UTC))
+    event.add("dtstart", conference.starts_at.astimezone(UTC))
+    event.add("dtend", conference.ends_at.astimezone(UTC))
+    event.add("summary", conference.title)
+    event.add("location", ", ".join(part for part in (conference.venue, conference.address, conference.city) if part))
+    event.add("url", url)
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,8 +1,10 @@
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db import connection
 
 from agenda.models import Conference
@@ -49,10 +51,48 @@ def _services_for_markers(request):
         pytest.skip("needs Redis: set CELERY_BROKER_URL=redis://…")
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks run where they are queued, unless a test starts a real worker on the broker."""
+    from wpsconf.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture
 def conference_2023(db) -> Conference:
     seed_conference_2023()
     return Conference.objects.get(slug="wps-2023")
+
+
+@pytest.fixture
+def registration_open(conference_2023):
+    """The clock on 2 October 2023, inside the seeded registration window."""
+    with time_machine.travel(datetime(2023, 10, 2, 6, 0, tzinfo=UTC), tick=True):
+        yield conference_2023
+
+
+def registration_details(**overrides) -> dict:
+    """A complete, valid form as a parliamentarian would fill it in."""
+    return {
+        "category": "parliamentarian",
+        "email": "aigerim@example.org",
+        "honorific": "ms",
+        "first_name": "Әйгерім",
+        "last_name": "Қасымова",
+        "gender": "woman",
+        "phone": "+7 701 234 5678",
+        "country": "KZ",
+        "organisation": "Senate of the Parliament of the Republic of Kazakhstan",
+        "position": "Senator",
+        "parliament": "Parliament of the Republic of Kazakhstan",
+        "chamber": "upper",
+        "interpretation_language": "kk",
+        "consent": "on",
+    } | overrides
 
 
 @pytest.fixture(scope="session")

@@ -192,6 +192,19 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # Sends what a lost task or a mail-server outage left behind.
+    "requeue-unsent-emails": {"task": "registration.tasks.requeue_unsent_emails", "schedule": 60.0},
+}
+
+# Rate limits need one counter for all web processes: Redis when we have it.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Registration and "lost your link" posts per address; a delegation's shared office
+# connection registers many people, so the limit is generous.
+REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30/h")
 
 LOGGING = {
     "version": 1,

@@ -11,5 +11,6 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("agenda.urls")),
+    path("", include("registration.urls")),
     prefix_default_language=False,
 )

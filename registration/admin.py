@@ -1,0 +1,189 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from registration import mail, services
+from registration.models import OutgoingEmail, Registration
+
+
+class OutgoingEmailInline(admin.TabularInline):
+    model = OutgoingEmail
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "kind", "status", "attempts", "sent_at", "last_error")
+    readonly_fields = fields
+    ordering = ("-created_at", "-pk")
+    verbose_name_plural = _("email history")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to each person in the email, in their language as you write it."),
+    )
+
+
+def apply_to_each(modeladmin, request, queryset, service, done_message) -> None:
+    """Run one workflow service per registration; report successes and refusals separately."""
+    done, refused = 0, []
+    for registration in queryset:
+        try:
+            service(registration)
+        except ValidationError as error:
+            refused.append(f"{registration.reference}: {' '.join(error.messages)}")
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+    for refusal in refused:
+        modeladmin.message_user(request, refusal, messages.WARNING)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ("reference", "last_name", "first_name", "category", "country", "status", "created_at")
+    list_filter = ("conference", "status", "category", "country", "language", "gender", "no_photography")
+    search_fields = ("reference", "last_name", "first_name", "email", "organisation")
+    date_hierarchy = "created_at"
+    list_select_related = ("conference",)
+    readonly_fields = (
+        "reference",
+        "status",
+        "decline_reason",
+        "language",
+        "consent_given_at",
+        "created_at",
+        "status_changed_at",
+        "queued_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("conference", "reference", "status", "decline_reason", "category", "language")}),
+        (
+            _("Person"),
+            {
+                "fields": (
+                    "honorific",
+                    "first_name",
+                    "last_name",
+                    "gender",
+                    "email",
+                    "phone",
+                    "country",
+                    "organisation",
+                    "position",
+                )
+            },
+        ),
+        (
+            _("Category details"),
+            {"fields": ("parliament", "chamber", "ministry", "mission", "represented_country", "organisation_country")},
+        ),
+        (
+            _("Needs"),
+            {"fields": ("interpretation_language", "accessibility_needs", "dietary_needs", "no_photography")},
+        ),
+        (_("Record"), {"fields": ("consent_given_at", "created_at", "status_changed_at", "queued_at")}),
+    )
+    inlines = [OutgoingEmailInline]
+    actions = ["approve", "decline", "waitlist", "resend_last_email"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # people register themselves, so consent and the first email are never skipped
+
+    @admin.action(description=_("Approve the selected registrations"), permissions=["change"])
+    def approve(self, request, queryset) -> None:
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            services.approve_registration,
+            lambda n: (
+                ngettext("%(count)d registration approved.", "%(count)d registrations approved.", n) % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Decline the selected registrations, with a reason"), permissions=["change"])
+    def decline(self, request, queryset):
+        form = DeclineForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            apply_to_each(
+                self,
+                request,
+                queryset,
+                lambda registration: services.decline_registration(registration, reason=reason),
+                lambda n: (
+                    ngettext("%(count)d registration declined.", "%(count)d registrations declined.", n) % {"count": n}
+                ),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/registration/decline.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Decline registrations"),
+                "form": form,
+                "registrations": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Move the selected registrations to the waiting list"), permissions=["change"])
+    def waitlist(self, request, queryset) -> None:
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            services.waitlist_registration,
+            lambda n: (
+                ngettext(
+                    "%(count)d registration moved to the waiting list.",
+                    "%(count)d registrations moved to the waiting list.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Send the last email again"), permissions=["change"])
+    def resend_last_email(self, request, queryset) -> None:
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            services.resend_last_email,
+            lambda n: ngettext("%(count)d email queued again.", "%(count)d emails queued again.", n) % {"count": n},
+        )
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "registration", "kind", "language", "status", "attempts", "sent_at", "last_error")
+    list_filter = ("status", "kind", "language")
+    search_fields = ("registration__reference", "to")
+    list_select_related = ("registration",)
+    readonly_fields = [field.name for field in OutgoingEmail._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Retry the selected failed emails"), permissions=["change"])
+    def retry(self, request, queryset) -> None:
+        count = mail.retry_failed(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count) % {"count": count},
+        )

@@ -1,0 +1,159 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from registration.models import Registration, normalise_phone
+
+Category = Registration.Category
+
+# What each category must tell us beyond the fields everyone fills in.
+CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
+    Category.PARLIAMENTARIAN: ("parliament", "chamber"),
+    Category.GOVERNMENT: ("ministry",),
+    Category.DIPLOMATIC: ("mission", "represented_country"),
+    Category.INTERNATIONAL: ("organisation_country",),
+    Category.CIVIL_SOCIETY: ("organisation_country",),
+    Category.EXPERT: (),
+    Category.MEDIA: (),
+}
+ALL_CATEGORY_FIELDS = ("parliament", "chamber", "ministry", "mission", "represented_country", "organisation_country")
+PERSONAL_FIELDS = ("honorific", "first_name", "last_name", "gender", "phone", "country", "organisation", "position")
+NEEDS_FIELDS = ("interpretation_language", "accessibility_needs", "dietary_needs", "no_photography")
+
+
+def categories_needing(field: str) -> str:
+    return " ".join(category for category, fields in CATEGORY_FIELDS.items() if field in fields)
+
+
+def category_fieldsets() -> list:
+    """One fieldset per group of category fields; register.js shows only the chosen category's."""
+    return [
+        Fieldset(_("Parliament"), "parliament", "chamber", data_for=categories_needing("parliament")),
+        Fieldset(_("Government"), "ministry", data_for=categories_needing("ministry")),
+        Fieldset(_("Diplomatic mission"), "mission", "represented_country", data_for=categories_needing("mission")),
+        Fieldset(_("Your organisation"), "organisation_country", data_for=categories_needing("organisation_country")),
+    ]
+
+
+class DetailsForm(forms.ModelForm):
+    """What a registrant may write and later correct (not the email address or the category)."""
+
+    class Meta:
+        model = Registration
+        fields = PERSONAL_FIELDS + ALL_CATEGORY_FIELDS + NEEDS_FIELDS
+        widgets = {
+            "accessibility_needs": forms.Textarea(attrs={"rows": 2}),
+            "dietary_needs": forms.Textarea(attrs={"rows": 2}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+        }
+
+    submit_label = _("Save changes")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].widget = forms.RadioSelect(choices=Registration.Gender.choices[1:])
+        self.fields["interpretation_language"].widget = forms.RadioSelect(
+            choices=self.fields["interpretation_language"].choices[1:]
+        )
+        self.helper = FormHelper()
+        self.helper.layout = self.layout()
+
+    def layout(self) -> Layout:
+        return Layout(
+            Fieldset(_("About you"), *PERSONAL_FIELDS),
+            *self.category_layout(),
+            Fieldset(_("Your needs"), *NEEDS_FIELDS),
+            Submit("submit", self.submit_label, css_class="btn-lg"),
+        )
+
+    def category_layout(self) -> list:
+        wanted = set(CATEGORY_FIELDS[self.instance.category])
+        for name in set(ALL_CATEGORY_FIELDS) - wanted:
+            del self.fields[name]
+        return [Div(*[name for name in ALL_CATEGORY_FIELDS if name in wanted])]
+
+    def chosen_category(self) -> str:
+        return self.instance.category
+
+    def clean_phone(self) -> str:
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        category = self.chosen_category()
+        if category not in CATEGORY_FIELDS:
+            return cleaned
+        for name in CATEGORY_FIELDS[category]:
+            if name in self.fields and not cleaned.get(name):
+                self.add_error(name, _("Please fill this in for your category."))
+        for name in set(ALL_CATEGORY_FIELDS) - set(CATEGORY_FIELDS[category]):
+            if name in cleaned:
+                cleaned[name] = ""  # answers left over from another category are not kept
+        return cleaned
+
+
+class RegistrationForm(DetailsForm):
+    category = forms.ChoiceField(
+        label=_("I am attending as"),
+        choices=[("", "---------"), *[(value, label) for value, label in Category.choices if value != Category.MEDIA]],
+        help_text=_("Journalists apply for accreditation on the media page."),
+    )
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    consent = forms.BooleanField(label=_("I agree to the processing of my personal data"), required=True)
+    # Left empty by people; bots fill every field they see.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    submit_label = _("Register")
+
+    class Meta(DetailsForm.Meta):
+        fields = ("category", "email", *DetailsForm.Meta.fields)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].help_text = format_html(
+            '<a href="{}">{}</a>',
+            reverse("registration:privacy"),
+            _("Read the privacy notice: who processes what, why and for how long."),
+        )
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def layout(self) -> Layout:
+        return Layout(
+            Fieldset(_("Your registration"), "category", "email"),
+            Fieldset(_("About you"), *PERSONAL_FIELDS),
+            *category_fieldsets(),
+            Fieldset(_("Your needs"), *NEEDS_FIELDS),
+            Div("website", css_class="form-trap", aria_hidden="true"),
+            Fieldset(_("Your consent"), "consent"),
+            Submit("submit", self.submit_label, css_class="btn-lg"),
+        )
+
+    def category_layout(self) -> list:
+        return []
+
+    def chosen_category(self) -> str:
+        return self.cleaned_data.get("category", "")
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
+
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+    def registration_details(self) -> dict:
+        """The model fields to store: everything but consent (stored as a time) and the trap."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class LostLinkForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Send me my link")))

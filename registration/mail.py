@@ -1,0 +1,196 @@
+"""The email outbox: a row written with the change that needs it, sent once by a Celery task.
+
+`queue_email` renders the message in the registrant's language inside the caller's
+transaction and queues the send task only when that transaction commits. `deliver`
+claims the row under a lock, so a row queued twice is sent once; SMTP trouble defers
+it with backoff, and `requeue_due_emails` (Celery beat) picks up whatever is left.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from agenda.services import conference_invitation
+from registration.models import OutgoingEmail, Registration
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+FIRST_RETRY_SECONDS = 5
+LONGEST_WAIT_SECONDS = 300
+# A task normally picks a row up within seconds; older untouched rows lost theirs.
+LOST_AFTER = timedelta(seconds=60)
+Kind = OutgoingEmail.Kind
+
+
+def retry_delay(attempts: int) -> int:
+    """5 s, 15 s, 45 s, 135 s, then every 5 minutes."""
+    return min(FIRST_RETRY_SECONDS * 3 ** (attempts - 1), LONGEST_WAIT_SECONDS)
+
+
+def personal_url(registration: Registration) -> str:
+    with translation.override(registration.language):
+        return settings.SITE_URL + reverse("registration:personal-page", args=[registration.token])
+
+
+def render_email(registration: Registration, kind: str) -> dict[str, str]:
+    conference = registration.conference
+    context = {
+        "registration": registration,
+        "conference": conference,
+        "personal_url": personal_url(registration),
+        "site_url": settings.SITE_URL,
+    }
+    with translation.override(registration.language), timezone.override(conference.tzinfo):
+        return {
+            "subject": " ".join(render_to_string(f"emails/{kind}-subject.txt", context).split()),
+            "body_text": render_to_string(f"emails/{kind}-body.txt", context),
+            "body_html": render_to_string(f"emails/{kind}-body.html", context),
+        }
+
+
+def queue_email(registration: Registration, kind: str) -> OutgoingEmail:
+    """Write the email in the current transaction; the send task is queued once it commits."""
+    calendar = ""
+    if registration.status == Registration.Status.CONFIRMED and kind in (Kind.CONFIRMED, Kind.PROMOTED):
+        with translation.override(registration.language):
+            calendar = conference_invitation(registration.conference, url=personal_url(registration)).decode()
+    email = OutgoingEmail.objects.create(
+        registration=registration,
+        kind=kind,
+        to=registration.email,
+        language=registration.language,
+        calendar=calendar,
+        **render_email(registration, kind),
+    )
+    schedule_send(email.pk)
+    return email
+
+
+def queue_copy(email: OutgoingEmail) -> OutgoingEmail:
+    """The same message once more, as a new row (the organisers' "resend")."""
+    copy = OutgoingEmail.objects.create(
+        registration=email.registration,
+        kind=email.kind,
+        to=email.registration.email,
+        language=email.language,
+        subject=email.subject,
+        body_text=email.body_text,
+        body_html=email.body_html,
+        calendar=email.calendar,
+    )
+    schedule_send(copy.pk)
+    return copy
+
+
+def schedule_send(email_id: int) -> None:
+    from registration.tasks import send_email
+
+    transaction.on_commit(lambda: send_email.delay(email_id))
+
+
+def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
+    message.attach_alternative(email.body_html, "text/html")
+    if email.calendar:
+        message.attach("invitation.ics", email.calendar, "text/calendar; charset=utf-8; method=PUBLISH")
+    return message
+
+
+def describe_failure(error: Exception) -> str:
+    """What went wrong, without the addresses some SMTP errors carry."""
+    code = getattr(error, "smtp_code", None)
+    return f"{type(error).__name__}{f' {code}' if code else ''}"
+
+
+def deliver(email_id: int) -> int | None:
+    """Send one queued email. Returns the seconds to wait before trying again, or None when done."""
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OutgoingEmail.Status.QUEUED)
+            .first()
+        )
+        if email is None:
+            return None  # sent already, failed for good, or another worker holds it
+        email.attempts += 1
+        try:
+            build_message(email).send()
+        except smtplib.SMTPRecipientsRefused as error:
+            return give_up(email, error)
+        except (smtplib.SMTPException, OSError) as error:
+            if email.attempts >= MAX_ATTEMPTS:
+                return give_up(email, error)
+            delay = retry_delay(email.attempts)
+            email.last_error = describe_failure(error)
+            email.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+            email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            logger.warning("email %s deferred after attempt %s: %s", email.pk, email.attempts, email.last_error)
+            return delay
+        email.status = OutgoingEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.next_attempt_at = None
+        email.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+    logger.info("email %s sent (%s)", email.pk, email.kind)
+    return None
+
+
+def give_up(email: OutgoingEmail, error: Exception) -> None:
+    email.status = OutgoingEmail.Status.FAILED
+    email.last_error = describe_failure(error)
+    email.next_attempt_at = None
+    email.save(update_fields=["attempts", "status", "last_error", "next_attempt_at"])
+    logger.error("email %s failed after %s attempts: %s", email.pk, email.attempts, email.last_error)
+
+
+def mail_server_reachable() -> bool:
+    try:
+        connection = get_connection(fail_silently=False)
+        connection.open()
+        connection.close()
+    except (smtplib.SMTPException, OSError):
+        return False
+    return True
+
+
+def due_emails(now=None):
+    """Queued rows whose task is overdue or was lost (broker down, worker died)."""
+    now = now or timezone.now()
+    return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED).filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lte=now - LOST_AFTER)
+    )
+
+
+def requeue_due_emails() -> int:
+    """Queue a send for every overdue row; when the mail server answers again, for deferred rows too."""
+    from registration.tasks import send_email
+
+    queued = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED)
+    rows = due_emails()
+    if queued.filter(next_attempt_at__gt=timezone.now()).exists() and mail_server_reachable():
+        rows = queued.filter(Q(pk__in=rows.values("pk")) | Q(next_attempt_at__isnull=False))
+    ids = list(rows.values_list("pk", flat=True))
+    for email_id in ids:
+        send_email.delay(email_id)
+    if ids:
+        logger.info("re-queued %s unsent emails", len(ids))
+    return len(ids)
+
+
+def retry_failed(emails) -> int:
+    """Organisers' retry: failed rows go back to the queue with a fresh count."""
+    ids = list(emails.filter(status=OutgoingEmail.Status.FAILED).values_list("pk", flat=True))
+    OutgoingEmail.objects.filter(pk__in=ids).update(
+        status=OutgoingEmail.Status.QUEUED, attempts=0, next_attempt_at=None, last_error=""
+    )
+    for email_id in ids:
+        schedule_send(email_id)
+    return len(ids)

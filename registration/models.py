@@ -1,0 +1,184 @@
+import re
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from agenda.models import Conference, Honorific, InterpretationLanguage
+
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 8
+PHONE_PATTERN = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe: the key to a registrant's own page."""
+    return secrets.token_urlsafe(32)
+
+
+def normalise_phone(value: str) -> str:
+    return re.sub(r"[\s\-().]", "", value or "")
+
+
+def validate_phone(value: str) -> None:
+    if not PHONE_PATTERN.match(normalise_phone(value)):
+        raise ValidationError(
+            _("Enter the number in international format, starting with + and the country code, e.g. +7 701 234 5678.")
+        )
+
+
+class Registration(models.Model):
+    class Category(models.TextChoices):
+        PARLIAMENTARIAN = "parliamentarian", _("Parliamentarian")
+        GOVERNMENT = "government", _("Government official")
+        CIVIL_SOCIETY = "civil_society", _("Civil society / NGO")
+        INTERNATIONAL = "international", _("International organisation")
+        DIPLOMATIC = "diplomatic", _("Diplomatic corps")
+        EXPERT = "expert", _("Expert / academia")
+        MEDIA = "media", _("Media")
+
+    class Gender(models.TextChoices):
+        UNSPECIFIED = "", _("Not given")
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+        ANOTHER = "another", _("Another gender")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    class Chamber(models.TextChoices):
+        UPPER = "upper", _("Upper chamber (e.g. Senate)")
+        LOWER = "lower", _("Lower chamber (e.g. Mazhilis)")
+        SINGLE = "single", _("Single-chamber parliament")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED)
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("conference")
+    )
+    reference = models.CharField(_("reference"), max_length=REFERENCE_LENGTH, unique=True, default=new_reference)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    honorific = models.CharField(_("honorific"), max_length=8, choices=Honorific.choices, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    gender = models.CharField(
+        _("gender"),
+        max_length=12,
+        choices=Gender.choices,
+        blank=True,
+        help_text=_("Optional. Used only for anonymous, aggregate statistics on women's participation."),
+    )
+    email = models.EmailField(_("email"))
+    phone = models.CharField(
+        _("phone"),
+        max_length=32,
+        validators=[validate_phone],
+        help_text=_("International format, e.g. +7 701 234 5678."),
+    )
+    country = CountryField(_("country"))
+    organisation = models.CharField(_("organisation"), max_length=200)
+    position = models.CharField(_("position"), max_length=200)
+    parliament = models.CharField(_("parliament"), max_length=200, blank=True)
+    chamber = models.CharField(_("chamber"), max_length=8, choices=Chamber.choices, blank=True)
+    ministry = models.CharField(_("ministry or agency"), max_length=200, blank=True)
+    mission = models.CharField(_("diplomatic mission"), max_length=200, blank=True)
+    represented_country = CountryField(_("country represented"), blank=True)
+    organisation_country = CountryField(_("country of the organisation"), blank=True)
+    interpretation_language = models.CharField(
+        _("preferred interpretation language"), max_length=2, choices=InterpretationLanguage.choices
+    )
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+    dietary_needs = models.TextField(_("dietary needs"), blank=True)
+    no_photography = models.BooleanField(
+        _("please do not photograph or stream me"),
+        default=False,
+        help_text=_("Photographers and the live stream will avoid you; your badge carries a discreet mark."),
+    )
+    consent_given_at = models.DateTimeField(_("consent given at"))
+    language = models.CharField(_("language"), max_length=8, help_text=_("The language the person registered in."))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, db_index=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), auto_now_add=True)
+    queued_at = models.DateTimeField(
+        _("joined the waiting list at"), null=True, blank=True, help_text=_("The waiting list is served in this order.")
+    )
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "conference", name="one_registration_per_email_per_conference"),
+        ]
+        indexes = [models.Index(fields=["conference", "status", "queued_at"], name="registration_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.full_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registration:personal-page", args=[self.token])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+
+class OutgoingEmail(models.Model):
+    """One email to one registrant: written with the change that causes it, sent by a Celery task."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Registration received")
+        CONFIRMED = "confirmed", _("Registration confirmed")
+        WAITLISTED = "waitlisted", _("Placed on the waiting list")
+        PROMOTED = "promoted", _("Promoted from the waiting list")
+        DECLINED = "declined", _("Registration declined")
+        CANCELLED = "cancelled", _("Registration cancelled")
+        LINK_RESENT = "link_resent", _("Personal link sent again")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    to = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"))
+    calendar = models.TextField(_("calendar attachment"), blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email")
+        verbose_name_plural = _("emails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"

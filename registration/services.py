@@ -1,0 +1,185 @@
+"""The registration workflow: every status change goes through here, with its email.
+
+Seats are counted under a row lock on the conference, so pending + confirmed never
+exceed its capacity whatever arrives at once; the waiting list is served in the
+order people joined it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agenda.models import Conference
+from registration import mail
+from registration.models import OutgoingEmail, Registration
+
+Status = Registration.Status
+Kind = OutgoingEmail.Kind
+FIRST_EMAIL = {Status.PENDING: Kind.RECEIVED, Status.CONFIRMED: Kind.CONFIRMED, Status.WAITLISTED: Kind.WAITLISTED}
+
+
+class Window(StrEnum):
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def registration_window(conference: Conference, now: datetime | None = None) -> Window:
+    now = now or timezone.now()
+    if conference.registration_opens_at and now < conference.registration_opens_at:
+        return Window.NOT_YET_OPEN
+    if conference.registration_closes_at and now >= conference.registration_closes_at:
+        return Window.CLOSED
+    if now >= conference.ends_at:
+        return Window.CLOSED
+    return Window.OPEN
+
+
+@dataclass(frozen=True)
+class Outcome:
+    registration: Registration
+    created: bool
+
+
+def seats_taken(conference: Conference) -> int:
+    return conference.registrations.filter(status__in=Registration.ACTIVE_STATUSES).count()
+
+
+def seat_status(conference: Conference) -> str:
+    return Status.PENDING if conference.requires_approval else Status.CONFIRMED
+
+
+def lock(conference: Conference) -> Conference:
+    return Conference.objects.select_for_update().get(pk=conference.pk)
+
+
+def register_attendee(*, conference: Conference, details: dict, language: str) -> Outcome:
+    """Register one person, or, for an address already registered, mail its existing link.
+
+    Either way exactly one email goes out, and the caller shows the same page.
+    """
+    email = details["email"]
+    try:
+        with transaction.atomic():
+            conference = lock(conference)
+            existing = conference.registrations.filter(email__iexact=email).first()
+            if existing:
+                mail.queue_email(existing, Kind.LINK_RESENT)
+                return Outcome(existing, created=False)
+            now = timezone.now()
+            status = seat_status(conference) if seats_taken(conference) < conference.capacity else Status.WAITLISTED
+            registration = Registration.objects.create(
+                conference=conference,
+                language=language,
+                status=status,
+                consent_given_at=now,
+                queued_at=now if status == Status.WAITLISTED else None,
+                **details,
+            )
+            mail.queue_email(registration, FIRST_EMAIL[status])
+            return Outcome(registration, created=True)
+    except IntegrityError:
+        # The same address registered at the same moment (only possible without row locks, on SQLite).
+        existing = conference.registrations.filter(email__iexact=email).first()
+        if existing is None:
+            raise
+        with transaction.atomic():
+            mail.queue_email(existing, Kind.LINK_RESENT)
+        return Outcome(existing, created=False)
+
+
+def send_link_again(*, conference: Conference, email: str) -> None:
+    """Mail the personal link to a registered address; say nothing either way."""
+    with transaction.atomic():
+        registration = conference.registrations.filter(email__iexact=email.strip()).first()
+        if registration:
+            mail.queue_email(registration, Kind.LINK_RESENT)
+
+
+def change_status(registration: Registration, status: str, *, kind: str, **fields) -> Registration:
+    registration.status = status
+    registration.status_changed_at = timezone.now()
+    for name, value in fields.items():
+        setattr(registration, name, value)
+    registration.save()
+    mail.queue_email(registration, kind)
+    return registration
+
+
+def locked_registration(registration: Registration) -> tuple[Conference, Registration]:
+    conference = lock(registration.conference)
+    return conference, Registration.objects.select_for_update().select_related("conference").get(pk=registration.pk)
+
+
+def fill_free_seats(conference: Conference, *, passing_over: Registration | None = None) -> list[Registration]:
+    """Promote the first people on the waiting list into the seats now free. Call with the conference locked."""
+    free = conference.capacity - seats_taken(conference)
+    if free <= 0:
+        return []
+    waiting = conference.registrations.filter(status=Status.WAITLISTED).order_by("queued_at", "pk")
+    if passing_over:
+        waiting = waiting.exclude(pk=passing_over.pk)
+    promoted = list(waiting.select_for_update()[:free])
+    for registration in promoted:
+        change_status(registration, seat_status(conference), kind=Kind.PROMOTED, queued_at=None)
+    return promoted
+
+
+@transaction.atomic
+def cancel_registration(registration: Registration) -> Registration:
+    conference, registration = locked_registration(registration)
+    if registration.status in (Status.CANCELLED, Status.DECLINED):
+        raise ValidationError(_("This registration is already closed."))
+    was_active = registration.is_active
+    change_status(registration, Status.CANCELLED, kind=Kind.CANCELLED, queued_at=None)
+    if was_active:
+        fill_free_seats(conference)
+    return registration
+
+
+@transaction.atomic
+def approve_registration(registration: Registration) -> Registration:
+    conference, registration = locked_registration(registration)
+    if registration.status == Status.WAITLISTED and seats_taken(conference) >= conference.capacity:
+        raise ValidationError(_("No seat is free: the conference is full."))
+    if registration.status not in (Status.PENDING, Status.WAITLISTED):
+        raise ValidationError(_("Only pending or waiting registrations can be approved."))
+    return change_status(registration, Status.CONFIRMED, kind=Kind.CONFIRMED, queued_at=None)
+
+
+@transaction.atomic
+def decline_registration(registration: Registration, *, reason: str) -> Registration:
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for declining."))
+    conference, registration = locked_registration(registration)
+    if registration.status in (Status.CANCELLED, Status.DECLINED):
+        raise ValidationError(_("This registration is already closed."))
+    was_active = registration.is_active
+    change_status(registration, Status.DECLINED, kind=Kind.DECLINED, decline_reason=reason.strip(), queued_at=None)
+    if was_active:
+        fill_free_seats(conference)
+    return registration
+
+
+@transaction.atomic
+def waitlist_registration(registration: Registration) -> Registration:
+    """Move someone to the end of the waiting list; their seat goes to the first in line."""
+    conference, registration = locked_registration(registration)
+    if not registration.is_active:
+        raise ValidationError(_("Only pending or confirmed registrations can be moved to the waiting list."))
+    change_status(registration, Status.WAITLISTED, kind=Kind.WAITLISTED, queued_at=timezone.now())
+    fill_free_seats(conference, passing_over=registration)
+    return registration
+
+
+@transaction.atomic
+def resend_last_email(registration: Registration) -> OutgoingEmail:
+    last = registration.emails.order_by("-created_at", "-pk").first()
+    if last is None:
+        raise ValidationError(_("No email has been sent to this person yet."))
+    return mail.queue_copy(last)

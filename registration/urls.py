@@ -1,0 +1,14 @@
+from django.urls import path
+
+from registration import views
+
+app_name = "registration"
+
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("register/done/", views.registration_done, name="done"),
+    path("my/", views.lost_link, name="lost-link"),
+    path("my/<str:token>/", views.personal_page, name="personal-page"),
+    path("my/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("privacy/", views.privacy, name="privacy"),
+]

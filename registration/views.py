@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from agenda.models import Conference
+from registration import services
+from registration.forms import DetailsForm, LostLinkForm, RegistrationForm
+from registration.models import Registration, new_reference
+
+DONE_SESSION_KEY = "registration_reference"
+
+
+def client_address(group: str, request: HttpRequest) -> str:
+    """The visitor's address; behind our HTTPS proxy, the one the proxy saw."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.HTTPS and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def over_rate_limit(request: HttpRequest, group: str) -> bool:
+    return is_ratelimited(
+        request, group=group, key=client_address, rate=settings.REGISTRATION_RATE_LIMIT, method="POST", increment=True
+    )
+
+
+def rate_limited(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/rate_limited.html", status=429)
+
+
+def presented_conference(request: HttpRequest) -> Conference:
+    if request.conference is None:
+        raise Http404("No conference has been published yet.")
+    return request.conference
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    conference = presented_conference(request)
+    window = services.registration_window(conference)
+    if window != services.Window.OPEN:
+        return render(request, "registration/closed.html", {"conference": conference, "window": window})
+    if request.method == "POST" and over_rate_limit(request, "register"):
+        return rate_limited(request)
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.is_bot():
+            reference = new_reference()
+        else:
+            outcome = services.register_attendee(
+                conference=conference, details=form.registration_details(), language=get_language()
+            )
+            # An address registered before gets its link by email and, here, a reference
+            # that exists nowhere: the page must not tell whether the address is known.
+            reference = outcome.registration.reference if outcome.created else new_reference()
+        request.session[DONE_SESSION_KEY] = reference
+        return redirect("registration:done")
+    return render(request, "registration/register.html", {"conference": conference, "form": form})
+
+
+@never_cache
+def registration_done(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get(DONE_SESSION_KEY)
+    if reference is None:
+        return redirect("registration:register")
+    return render(request, "registration/done.html", {"reference": reference, "conference": request.conference})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lost_link(request: HttpRequest) -> HttpResponse:
+    conference = presented_conference(request)
+    if request.method == "POST" and over_rate_limit(request, "lost-link"):
+        return rate_limited(request)
+    form = LostLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.send_link_again(conference=conference, email=form.cleaned_data["email"])
+        return render(request, "registration/link_sent.html", {"conference": conference})
+    return render(request, "registration/lost_link.html", {"conference": conference, "form": form})
+
+
+def own_registration(token: str) -> Registration:
+    return get_object_or_404(Registration.objects.select_related("conference"), token=token)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def personal_page(request: HttpRequest, token: str) -> HttpResponse:
+    registration = own_registration(token)
+    editable = registration.status not in (Registration.Status.CANCELLED, Registration.Status.DECLINED)
+    form = DetailsForm(request.POST or None, instance=registration) if editable else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        form.save()
+        messages.success(request, _("Your details have been saved."))
+        return redirect(registration)
+    response = render(
+        request,
+        "registration/personal_page.html",
+        {"registration": registration, "conference": registration.conference, "form": form},
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    registration = own_registration(token)
+    if request.method == "POST":
+        try:
+            services.cancel_registration(registration)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your registration has been cancelled. We have sent you a confirmation."))
+        return redirect(registration)
+    return render(request, "registration/cancel.html", {"registration": registration})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/privacy.html", {"conference": request.conference})

@@ -1,0 +1,252 @@
+"""Registering at /register/: rules of the form, duplicates, the one email, the personal page."""
+
+import pytest
+from django.core import mail as outbox
+
+from registration.models import REFERENCE_ALPHABET, OutgoingEmail, Registration
+from tests.conftest import registration_details
+
+pytestmark = pytest.mark.django_db
+
+
+def post_registration(client, django_capture_on_commit_callbacks, path="/register/", **overrides):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(path, registration_details(**overrides), follow=True)
+
+
+def test_it_registers_a_person_and_sends_exactly_one_email(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    response = post_registration(client, django_capture_on_commit_callbacks)
+
+    registration = Registration.objects.get()
+    assert response.status_code == 200
+    assert registration.reference in response.content.decode()
+    assert len(registration.reference) == 8
+    assert set(registration.reference) <= set(REFERENCE_ALPHABET)
+    assert registration.status == "pending"  # the 2023 conference approves registrations
+    assert registration.language == "en"
+    assert registration.phone == "+77012345678"
+    assert len(outbox.outbox) == 1
+    message = outbox.outbox[0]
+    assert message.to == ["aigerim@example.org"]
+    assert registration.reference in message.subject
+    assert f"/my/{registration.token}/" in message.body
+    assert "Әйгерім Қасымова" in message.body
+    assert "16 October 2023, 10:00–17:15 (Almaty, UTC+06:00)" in message.body
+    assert OutgoingEmail.objects.get().status == "sent"
+
+
+def test_it_writes_in_the_language_the_person_registered_in(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    post_registration(client, django_capture_on_commit_callbacks, path="/ru/register/")
+
+    registration = Registration.objects.get()
+    message = outbox.outbox[0]
+    assert registration.language == "ru"
+    assert f"/ru/my/{registration.token}/" in message.body
+    assert "16 октября 2023" in message.body
+    html = message.alternatives[0].content
+    assert '<html lang="ru">' in html
+
+
+def test_it_confirms_at_once_when_the_conference_needs_no_approval(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    registration_open.requires_approval = False
+    registration_open.save()
+
+    post_registration(client, django_capture_on_commit_callbacks)
+
+    assert Registration.objects.get().status == "confirmed"
+    message = outbox.outbox[0]
+    assert [attachment[0] for attachment in message.attachments] == ["invitation.ics"]
+    assert "DTSTART:20231016T040000Z" in message.attachments[0][1]
+
+
+def test_it_does_not_reveal_an_address_already_registered(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    first = post_registration(client, django_capture_on_commit_callbacks)
+    original = Registration.objects.get()
+    outbox.outbox.clear()
+
+    second = post_registration(client, django_capture_on_commit_callbacks, email="AIGERIM@Example.ORG", first_name="X")
+
+    assert Registration.objects.count() == 1
+    assert second.templates[0].name == first.templates[0].name == "registration/done.html"
+    assert original.reference not in second.content.decode()
+    assert len(outbox.outbox) == 1
+    assert outbox.outbox[0].to == ["aigerim@example.org"]
+    assert f"/my/{original.token}/" in outbox.outbox[0].body
+    assert OutgoingEmail.objects.filter(kind="link_resent").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("category", "required"),
+    [
+        ("parliamentarian", {"parliament", "chamber"}),
+        ("government", {"ministry"}),
+        ("diplomatic", {"mission", "represented_country"}),
+        ("international", {"organisation_country"}),
+        ("civil_society", {"organisation_country"}),
+        ("expert", set()),
+    ],
+)
+def test_it_requires_each_categorys_own_fields(client, registration_open, category, required):
+    blank = dict.fromkeys(("parliament", "chamber", "ministry", "mission", "represented_country"), "")
+    response = client.post("/register/", registration_details(category=category, **blank))
+
+    if required:
+        assert response.status_code == 200
+        assert set(response.context["form"].errors) == required
+        assert not Registration.objects.exists()
+    else:
+        assert response.status_code == 302
+        assert Registration.objects.get().category == "expert"
+
+
+def test_it_keeps_only_the_chosen_categorys_answers(client, registration_open):
+    client.post("/register/", registration_details(category="government", ministry="Ministry of Foreign Affairs"))
+
+    registration = Registration.objects.get()
+    assert registration.ministry == "Ministry of Foreign Affairs"
+    assert registration.parliament == ""
+    assert registration.chamber == ""
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("phone", "8 701 234 56 78", "Enter the number in international format"),
+        ("email", "not-an-address", "Enter a valid email address."),
+        ("consent", "", "This field is required."),
+        ("category", "media", "Select a valid choice."),
+        ("first_name", "", "This field is required."),
+    ],
+)
+def test_it_shows_an_error_beside_the_field(client, registration_open, field, value, message):
+    response = client.post("/register/", registration_details(**{field: value}))
+
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert 'id="form-errors"' in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_it_shows_errors_in_russian_on_the_russian_form(client, registration_open):
+    response = client.post("/ru/register/", registration_details(first_name=""))
+
+    assert "Обязательное поле." in response.context["form"].errors["first_name"]
+
+
+def test_it_pretends_success_to_a_bot_that_fills_the_trap(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    response = post_registration(client, django_capture_on_commit_callbacks, website="http://spam.example")
+
+    assert response.templates[0].name == "registration/done.html"
+    assert not Registration.objects.exists()
+    assert outbox.outbox == []
+
+
+def test_it_answers_429_with_a_clear_page_past_the_rate_limit(client, registration_open, settings):
+    settings.REGISTRATION_RATE_LIMIT = "2/m"
+
+    statuses = [
+        client.post("/register/", registration_details(email=f"person{n}@example.org")).status_code for n in range(3)
+    ]
+
+    assert statuses == [302, 302, 429]
+    assert Registration.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("moment", "heading"),
+    [
+        ("2023-08-20T06:00:00+00:00", "Registration has not opened yet"),
+        ("2023-10-14T06:00:00+00:00", "Registration is closed"),
+    ],
+)
+def test_it_shows_a_clear_page_outside_the_registration_window(client, conference_2023, moment, heading):
+    import time_machine
+
+    with time_machine.travel(moment, tick=False):
+        response = client.get("/register/")
+        posted = client.post("/register/", registration_details())
+
+    assert heading in response.content.decode()
+    assert "form" not in response.context
+    assert posted.status_code == 200
+    assert not Registration.objects.exists()
+
+
+def test_it_escapes_markup_in_names_on_pages_and_in_html_email(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    post_registration(client, django_capture_on_commit_callbacks, first_name="<script>alert(1)</script>")
+    registration = Registration.objects.get()
+
+    page = client.get(f"/my/{registration.token}/").content.decode()
+    html = outbox.outbox[0].alternatives[0].content
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_it_lets_a_person_correct_details_but_not_email_or_category(client, registration_open):
+    client.post("/register/", registration_details())
+    registration = Registration.objects.get()
+
+    response = client.post(
+        f"/my/{registration.token}/",
+        registration_details(position="Deputy Chair", email="other@example.org", category="government"),
+    )
+
+    registration.refresh_from_db()
+    assert response.status_code == 302
+    assert registration.position == "Deputy Chair"
+    assert registration.email == "aigerim@example.org"
+    assert registration.category == "parliamentarian"
+
+
+def test_it_cancels_only_after_a_confirmation_step(client, registration_open, django_capture_on_commit_callbacks):
+    client.post("/register/", registration_details())
+    registration = Registration.objects.get()
+
+    confirm_page = client.get(f"/my/{registration.token}/cancel/")
+    registration.refresh_from_db()
+    assert confirm_page.status_code == 200
+    assert registration.status == "pending"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/my/{registration.token}/cancel/")
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    assert outbox.outbox[-1].subject.startswith("Registration cancelled")
+
+
+def test_it_answers_404_for_a_guessed_or_changed_token(client, registration_open):
+    client.post("/register/", registration_details())
+    token = Registration.objects.get().token
+
+    assert len(token) >= 22  # at least 128 bits in URL-safe base64
+    assert client.get(f"/my/{token[:-1]}x/").status_code == 404
+    assert client.get("/my/1/").status_code == 404
+
+
+def test_it_mails_a_lost_link_without_saying_whether_the_address_is_known(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    client.post("/register/", registration_details())
+    outbox.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/my/", {"email": "Aigerim@example.org"})
+        unknown = client.post("/my/", {"email": "nobody@example.org"})
+
+    assert known.content == unknown.content
+    assert [message.to for message in outbox.outbox] == [["aigerim@example.org"]]
