@@ -94,7 +94,9 @@ def queue_copy(email: OutgoingEmail) -> OutgoingEmail:
 def schedule_send(email_id: int) -> None:
     from registration.tasks import send_email
 
-    transaction.on_commit(lambda: send_email.delay(email_id))
+    # robust: with the broker down the commit stands, the failure is logged, and the
+    # beat sweep sends the row later; the registrant never sees an error for it.
+    transaction.on_commit(lambda: send_email.delay(email_id), robust=True)
 
 
 def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:

@@ -250,3 +250,24 @@ def test_it_mails_a_lost_link_without_saying_whether_the_address_is_known(
 
     assert known.content == unknown.content
     assert [message.to for message in outbox.outbox] == [["aigerim@example.org"]]
+
+
+def test_it_keeps_the_registration_when_the_broker_is_down(
+    client, registration_open, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from registration.tasks import send_email
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(send_email, "delay", broker_down)
+
+    response = post_registration(client, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "registration/done.html"
+    assert Registration.objects.count() == 1
+    assert OutgoingEmail.objects.get().status == "queued"  # the beat sweep sends it once the broker is back
+    assert outbox.outbox == []
