@@ -29,6 +29,7 @@ LONGEST_WAIT_SECONDS = 300
 # A task normally picks a row up within seconds; older untouched rows lost theirs.
 LOST_AFTER = timedelta(seconds=60)
 Kind = OutgoingEmail.Kind
+RENDERED_FIELDS = ("subject", "body_text", "body_html", "calendar")
 
 
 def retry_delay(attempts: int) -> int:
@@ -58,21 +59,26 @@ def render_email(registration: Registration, kind: str) -> dict[str, str]:
 
 
 def queue_email(registration: Registration, kind: str) -> OutgoingEmail:
-    """Write the email in the current transaction; the send task is queued once it commits."""
-    calendar = ""
-    if registration.status == Registration.Status.CONFIRMED and kind in (Kind.CONFIRMED, Kind.PROMOTED):
-        with translation.override(registration.language):
-            calendar = conference_invitation(registration.conference, url=personal_url(registration)).decode()
+    """Write the email in the current transaction; the send task is queued once it commits.
+
+    The row says who gets which email; the message is rendered when it is sent, so the
+    transaction (which may hold the conference's seat lock) stays short.
+    """
     email = OutgoingEmail.objects.create(
-        registration=registration,
-        kind=kind,
-        to=registration.email,
-        language=registration.language,
-        calendar=calendar,
-        **render_email(registration, kind),
+        registration=registration, kind=kind, to=registration.email, language=registration.language
     )
     schedule_send(email.pk)
     return email
+
+
+def render_into(email: OutgoingEmail) -> None:
+    """Fill in subject, bodies and calendar in the registrant's language (kept as the record of what was sent)."""
+    registration = email.registration
+    for field, value in render_email(registration, email.kind).items():
+        setattr(email, field, value)
+    if registration.status == Registration.Status.CONFIRMED and email.kind in (Kind.CONFIRMED, Kind.PROMOTED):
+        with translation.override(registration.language):
+            email.calendar = conference_invitation(registration.conference, url=personal_url(registration)).decode()
 
 
 def queue_copy(email: OutgoingEmail) -> OutgoingEmail:
@@ -100,7 +106,13 @@ def schedule_send(email_id: int) -> None:
 
 
 def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(email.subject, email.body_text, settings.DEFAULT_FROM_EMAIL, [email.to])
+    message = EmailMultiAlternatives(
+        email.subject,
+        email.body_text,
+        settings.DEFAULT_FROM_EMAIL,
+        [email.to],
+        reply_to=[email.registration.conference.contact_email],  # answers reach the secretariat
+    )
     message.attach_alternative(email.body_html, "text/html")
     if email.calendar:
         message.attach("invitation.ics", email.calendar, "text/calendar; charset=utf-8; method=PUBLISH")
@@ -117,13 +129,16 @@ def deliver(email_id: int) -> int | None:
     """Send one queued email. Returns the seconds to wait before trying again, or None when done."""
     with transaction.atomic():
         email = (
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            OutgoingEmail.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("registration__conference")
             .filter(pk=email_id, status=OutgoingEmail.Status.QUEUED)
             .first()
         )
         if email is None:
             return None  # sent already, failed for good, or another worker holds it
         email.attempts += 1
+        if not email.subject:
+            render_into(email)
         try:
             build_message(email).send()
         except smtplib.SMTPRecipientsRefused as error:
@@ -134,13 +149,13 @@ def deliver(email_id: int) -> int | None:
             delay = retry_delay(email.attempts)
             email.last_error = describe_failure(error)
             email.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-            email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            email.save(update_fields=["attempts", "last_error", "next_attempt_at", *RENDERED_FIELDS])
             logger.warning("email %s deferred after attempt %s: %s", email.pk, email.attempts, email.last_error)
             return delay
         email.status = OutgoingEmail.Status.SENT
         email.sent_at = timezone.now()
         email.next_attempt_at = None
-        email.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+        email.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", *RENDERED_FIELDS])
     logger.info("email %s sent (%s)", email.pk, email.kind)
     return None
 
@@ -149,7 +164,7 @@ def give_up(email: OutgoingEmail, error: Exception) -> None:
     email.status = OutgoingEmail.Status.FAILED
     email.last_error = describe_failure(error)
     email.next_attempt_at = None
-    email.save(update_fields=["attempts", "status", "last_error", "next_attempt_at"])
+    email.save(update_fields=["attempts", "status", "last_error", "next_attempt_at", *RENDERED_FIELDS])
     logger.error("email %s failed after %s attempts: %s", email.pk, email.attempts, email.last_error)
 
 

@@ -163,9 +163,10 @@ class OutgoingEmail(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     to = models.EmailField(_("to"))
     language = models.CharField(_("language"), max_length=8)
-    subject = models.CharField(_("subject"), max_length=300)
-    body_text = models.TextField(_("text"))
-    body_html = models.TextField(_("HTML"))
+    # Rendered at the first attempt to send, and kept as the record of what was sent.
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body_text = models.TextField(_("text"), blank=True)
+    body_html = models.TextField(_("HTML"), blank=True)
     calendar = models.TextField(_("calendar attachment"), blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
