@@ -139,11 +139,12 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Move the selected registrations to the waiting list"), permissions=["change"])
     def waitlist(self, request, queryset) -> None:
+        selected = set(queryset.values_list("pk", flat=True))
         apply_to_each(
             self,
             request,
             queryset,
-            services.waitlist_registration,
+            lambda registration: services.waitlist_registration(registration, moved_together=selected),
             lambda n: (
                 ngettext(
                     "%(count)d registration moved to the waiting list.",

@@ -5,6 +5,7 @@ exceed its capacity whatever arrives at once; the waiting list is served in the
 order people joined it.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -71,6 +72,9 @@ def register_attendee(*, conference: Conference, details: dict, language: str) -
             if existing:
                 mail.queue_email(existing, Kind.LINK_RESENT)
                 return Outcome(existing, created=False)
+            # Seats freed without a promotion (capacity raised, someone waitlisted by hand)
+            # go to the people already waiting before anyone new.
+            fill_free_seats(conference)
             now = timezone.now()
             status = seat_status(conference) if seats_taken(conference) < conference.capacity else Status.WAITLISTED
             registration = Registration.objects.create(
@@ -116,14 +120,16 @@ def locked_registration(registration: Registration) -> tuple[Conference, Registr
     return conference, Registration.objects.select_for_update().select_related("conference").get(pk=registration.pk)
 
 
-def fill_free_seats(conference: Conference, *, passing_over: Registration | None = None) -> list[Registration]:
+def fill_free_seats(conference: Conference, *, passing_over: Collection[int] = ()) -> list[Registration]:
     """Promote the first people on the waiting list into the seats now free. Call with the conference locked."""
     free = conference.capacity - seats_taken(conference)
     if free <= 0:
         return []
-    waiting = conference.registrations.filter(status=Status.WAITLISTED).order_by("queued_at", "pk")
-    if passing_over:
-        waiting = waiting.exclude(pk=passing_over.pk)
+    waiting = (
+        conference.registrations.filter(status=Status.WAITLISTED)
+        .exclude(pk__in=passing_over)
+        .order_by("queued_at", "pk")
+    )
     promoted = list(waiting.select_for_update()[:free])
     for registration in promoted:
         change_status(registration, seat_status(conference), kind=Kind.PROMOTED, queued_at=None)
@@ -167,13 +173,17 @@ def decline_registration(registration: Registration, *, reason: str) -> Registra
 
 
 @transaction.atomic
-def waitlist_registration(registration: Registration) -> Registration:
-    """Move someone to the end of the waiting list; their seat goes to the first in line."""
+def waitlist_registration(registration: Registration, *, moved_together: Collection[int] = ()) -> Registration:
+    """Move someone to the end of the waiting list; their seat goes to the first in line.
+
+    `moved_together`: the others an organiser moves in the same action, who must not
+    get the seats they leave either.
+    """
     conference, registration = locked_registration(registration)
     if not registration.is_active:
         raise ValidationError(_("Only pending or confirmed registrations can be moved to the waiting list."))
     change_status(registration, Status.WAITLISTED, kind=Kind.WAITLISTED, queued_at=timezone.now())
-    fill_free_seats(conference, passing_over=registration)
+    fill_free_seats(conference, passing_over={registration.pk, *moved_together})
     return registration
 
 
