@@ -52,6 +52,15 @@ def _services_for_markers(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Rate-limit counters start at zero in every test (in CI they would otherwise persist in Redis)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process():
     """Tasks run where they are queued, unless a test starts a real worker on the broker."""
     from wpsconf.celery import app

@@ -649,7 +649,7 @@ def test_it_offers_no_way_to_add_a_registration_in_the_admin(organiser, small_co
 def test_it_serves_the_waiting_list_before_a_newcomer_when_capacity_is_raised(
     small_conference, django_capture_on_commit_callbacks
 ):
-    first, second, waiting = register_many(small_conference, django_capture_on_commit_callbacks, 3)
+    *_seated, waiting = register_many(small_conference, django_capture_on_commit_callbacks, 3)
     small_conference.capacity = 3
     small_conference.save()
 

@@ -18,7 +18,8 @@ def load_settings(**environment: str) -> subprocess.CompletedProcess:
     env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **environment}
     program = (
         "import wpsconf.settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT if s.HTTPS else 'plain', "
-        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
+        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, "
+        "s.CACHES['default']['BACKEND'])"
     )
     return subprocess.run(
         [sys.executable, "-c", program], env=env, capture_output=True, text=True, cwd=ROOT, check=False
@@ -55,8 +56,18 @@ def test_it_needs_no_services_by_default_and_uses_them_when_configured():
         EMAIL_HOST="mail.example.org",
     ).stdout.split()
 
-    assert default[2:] == ["django.db.backends.sqlite3", "True", "django.core.mail.backends.filebased.EmailBackend"]
-    assert configured[2:] == ["django.db.backends.postgresql", "False", "django.core.mail.backends.smtp.EmailBackend"]
+    assert default[2:] == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.filebased.EmailBackend",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+    assert configured[2:] == [
+        "django.db.backends.postgresql",
+        "False",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "django.core.cache.backends.redis.RedisCache",  # rate limits shared by every web process
+    ]
 
 
 def test_it_rejects_values_it_cannot_read(monkeypatch):

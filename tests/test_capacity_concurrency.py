@@ -1,0 +1,140 @@
+"""Seats under load: many people registering and cancelling at the same moment on PostgreSQL.
+
+Every call runs in its own thread with its own database connection, all released together
+by a barrier, so the row lock on the conference is what keeps the count right.
+"""
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.core import mail as outbox
+from django.db import connection
+
+from registration import services
+from registration.models import OutgoingEmail, Registration
+from tests.conftest import registration_details
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+CAPACITY = 10
+SEAT_FREE = "A seat is free"
+
+
+def details(n: int) -> dict:
+    """Only model fields: the form's consent box (and honeypot) are not part of a registration."""
+    fields = registration_details(email=f"person{n:03d}@example.org", first_name=f"Person{n}")
+    fields.pop("consent")
+    return fields
+
+
+def run_together(calls: list[Callable[[], object]]) -> list[object]:
+    """Start every call at the same instant, each in its own thread and connection; re-raise any failure."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def worker(index: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = call()
+        except BaseException as error:  # reported to the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung: a lock was never released"
+    if errors:
+        raise errors[0]
+    return results
+
+
+def register(conference, n: int) -> Callable[[], services.Outcome]:
+    return lambda: services.register_attendee(conference=conference, details=details(n), language="en")
+
+
+def cancel(registration: Registration) -> Callable[[], Registration]:
+    return lambda: services.cancel_registration(registration)
+
+
+@pytest.fixture
+def small_conference(conference_2023):
+    conference_2023.capacity = CAPACITY
+    conference_2023.requires_approval = False
+    conference_2023.save()
+    return conference_2023
+
+
+def active(conference) -> int:
+    return conference.registrations.filter(status__in=Registration.ACTIVE_STATUSES).count()
+
+
+def messages_to(address: str, subject_part: str) -> list:
+    return [m for m in outbox.outbox if m.to == [address] and subject_part in m.subject]
+
+
+def test_it_seats_exactly_the_capacity_and_queues_the_rest_in_arrival_order(small_conference):
+    outcomes = run_together([register(small_conference, n) for n in range(40)])
+
+    assert all(outcome.created for outcome in outcomes)
+    registrations = list(small_conference.registrations.order_by("pk"))
+    statuses = [r.status for r in registrations]
+    assert statuses.count("confirmed") == CAPACITY
+    assert statuses.count("waitlisted") == 30
+    assert active(small_conference) == CAPACITY
+    # The lock serialises the transactions, so the first ten through it took the seats: every
+    # seat holder was created before anyone joined the queue, and the queue is in commit order.
+    confirmed = [r for r in registrations if r.status == "confirmed"]
+    waiting = [r for r in registrations if r.status == "waitlisted"]
+    assert max(r.pk for r in confirmed) < min(r.pk for r in waiting)
+    assert max(r.created_at for r in confirmed) <= min(r.queued_at for r in waiting)
+    queue = list(small_conference.registrations.filter(status="waitlisted").order_by("queued_at", "pk"))
+    assert [r.pk for r in queue] == [r.pk for r in waiting]
+    assert [r.created_at for r in waiting] == sorted(r.created_at for r in waiting)
+    assert all(r.queued_at <= r.created_at for r in waiting)
+    # One email each, sent once its registration committed.
+    assert len(outbox.outbox) == 40
+    assert OutgoingEmail.objects.filter(status="sent").count() == 40
+    assert sum(SEAT_FREE in m.subject for m in outbox.outbox) == 0
+
+    services.cancel_registration(confirmed[3])
+
+    first_in_line = queue[0]
+    first_in_line.refresh_from_db()
+    assert first_in_line.status == "confirmed"
+    assert first_in_line.queued_at is None
+    assert active(small_conference) == CAPACITY
+    assert small_conference.registrations.filter(status="waitlisted").count() == 29
+    assert len(messages_to(first_in_line.email, SEAT_FREE)) == 1
+    assert sum(SEAT_FREE in m.subject for m in outbox.outbox) == 1
+
+
+def test_it_never_overfills_while_people_register_and_cancel_at_once(small_conference):
+    for n in range(CAPACITY + 5):  # ten seated, five already waiting
+        services.register_attendee(conference=small_conference, details=details(n), language="en")
+    seated = list(small_conference.registrations.filter(status="confirmed").order_by("pk"))
+    first_waiting = set(small_conference.registrations.filter(status="waitlisted").values_list("pk", flat=True))
+    assert len(seated) == CAPACITY
+    assert len(first_waiting) == 5
+    outbox.outbox.clear()
+
+    calls = [register(small_conference, n) for n in range(100, 120)] + [cancel(r) for r in seated[:5]]
+    run_together(calls)
+
+    assert active(small_conference) == CAPACITY
+    assert small_conference.registrations.filter(status="cancelled").count() == 5
+    # Each cancellation freed one seat, always while the five early arrivals were still in line.
+    promoted = set(OutgoingEmail.objects.filter(kind="promoted").values_list("registration_id", flat=True))
+    assert promoted == first_waiting
+    for registration in Registration.objects.filter(pk__in=promoted):
+        assert registration.status == "confirmed"
+        assert len(messages_to(registration.email, SEAT_FREE)) == 1
+    newcomers = small_conference.registrations.filter(email__startswith="person1")
+    assert set(newcomers.values_list("status", flat=True)) == {"waitlisted"}
+    assert newcomers.count() == 20
+    assert sum(SEAT_FREE in m.subject for m in outbox.outbox) == 5

@@ -1,0 +1,278 @@
+"""The email outbox: backoff, sending once, deferral while the mail server is down, and the real worker."""
+
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from celery.contrib.testing.worker import start_worker
+from celery.worker import state as worker_state
+from django.core import mail as outbox
+from django.utils import timezone
+
+from registration import mail, services
+from registration.models import OutgoingEmail, Registration
+from registration.tasks import send_email  # registered before any worker starts
+from tests.conftest import registration_details
+
+NAME = "Әйгерім Қасымова"
+
+
+def details(**overrides) -> dict:
+    """Only model fields: the form's consent box is not part of a registration."""
+    fields = registration_details(**overrides)
+    fields.pop("consent")
+    return fields
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return bool(condition())
+
+
+def use_smtp(settings, port: int) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 2
+
+
+class SmtpServer:
+    """An aiosmtpd server on a fixed local port that can be stopped and started again."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.messages: list = []  # aiosmtpd envelopes, in arrival order
+        self._controller: Controller | None = None
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd's hook name
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[SmtpServer]:
+    server = SmtpServer(free_port())
+    server.start()
+    use_smtp(settings, server.port)
+    yield server
+    server.stop()
+
+
+def parse(envelope):
+    return message_from_bytes(envelope.content, policy=policy.default)
+
+
+def register_quietly(conference, **overrides) -> Registration:
+    return services.register_attendee(conference=conference, details=details(**overrides), language="en").registration
+
+
+# --- backoff -------------------------------------------------------------------------------------
+
+
+def test_it_waits_longer_after_each_failure_up_to_five_minutes():
+    assert [mail.retry_delay(attempts) for attempts in range(1, 7)] == [5, 15, 45, 135, 300, 300]
+
+
+# --- one row, one message ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_sends_a_row_once_however_often_its_task_runs(conference_2023, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        registration = register_quietly(conference_2023)
+    email = OutgoingEmail.objects.get()
+    assert len(callbacks) == 1
+    assert outbox.outbox == []
+
+    assert mail.deliver(email.pk) is None
+    assert mail.deliver(email.pk) is None
+
+    email.refresh_from_db()
+    assert len(outbox.outbox) == 1
+    assert outbox.outbox[0].to == [registration.email]
+    assert email.status == "sent"
+    assert email.attempts == 1
+    assert email.sent_at is not None
+
+
+@pytest.mark.django_db
+def test_it_defers_with_backoff_while_the_mail_server_is_down_then_gives_up(
+    conference_2023, django_capture_on_commit_callbacks, settings
+):
+    use_smtp(settings, free_port())  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=False):
+        registration = register_quietly(conference_2023)
+    email = OutgoingEmail.objects.get()
+
+    before = timezone.now()
+    assert mail.deliver(email.pk) == 5
+
+    email.refresh_from_db()
+    assert email.status == "queued"
+    assert email.attempts == 1
+    assert before + timedelta(seconds=4) <= email.next_attempt_at <= timezone.now() + timedelta(seconds=6)
+    assert email.last_error == "ConnectionRefusedError"
+    assert registration.email not in email.last_error
+    assert "@" not in email.last_error
+
+    delays = [mail.deliver(email.pk) for _ in range(2, mail.MAX_ATTEMPTS + 1)]
+
+    email.refresh_from_db()
+    assert delays == [15, 45, 135, 300, 300, 300, 300, 300, None]
+    assert email.status == "failed"
+    assert email.attempts == mail.MAX_ATTEMPTS
+    assert email.next_attempt_at is None
+    assert email.last_error == "ConnectionRefusedError"
+    assert mail.deliver(email.pk) is None  # a failed row is left alone
+    assert outbox.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=False):
+        assert mail.retry_failed(OutgoingEmail.objects.all()) == 1
+
+    email.refresh_from_db()
+    assert email.status == "queued"
+    assert email.attempts == 0
+    assert email.last_error == ""
+    assert email.next_attempt_at is None
+
+
+@pytest.mark.django_db
+def test_it_finds_rows_whose_send_is_overdue_or_was_lost(conference_2023, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        registration = register_quietly(conference_2023)
+    template = OutgoingEmail.objects.get()
+    now = timezone.now()
+
+    def row(**fields) -> OutgoingEmail:
+        return OutgoingEmail.objects.create(
+            registration=registration,
+            kind="received",
+            to=registration.email,
+            language="en",
+            subject=template.subject,
+            body_text=template.body_text,
+            body_html=template.body_html,
+            **fields,
+        )
+
+    retry_due = row(next_attempt_at=now - timedelta(seconds=1), attempts=1)
+    lost = row()
+    OutgoingEmail.objects.filter(pk=lost.pk).update(created_at=now - timedelta(seconds=61))
+    fresh = template
+    deferred = row(next_attempt_at=now + timedelta(seconds=30), attempts=1)
+    sent_long_ago = row(status="sent")
+    OutgoingEmail.objects.filter(pk=sent_long_ago.pk).update(created_at=now - timedelta(hours=1))
+    failed = row(status="failed", next_attempt_at=None, attempts=10)
+    OutgoingEmail.objects.filter(pk=failed.pk).update(created_at=now - timedelta(hours=1))
+
+    due = set(mail.due_emails().values_list("pk", flat=True))
+
+    assert due == {retry_due.pk, lost.pk}
+    assert fresh.pk not in due
+    assert deferred.pk not in due
+
+
+# --- a real SMTP server --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_sends_a_deferred_email_once_the_mail_server_is_back(
+    conference_2023, smtp_server, django_capture_on_commit_callbacks
+):
+    smtp_server.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register_quietly(conference_2023)
+    email = OutgoingEmail.objects.get()
+    assert (email.status, email.attempts) == ("queued", 1)
+    assert email.next_attempt_at > timezone.now()
+
+    smtp_server.start()
+    assert mail.requeue_due_emails() == 1
+
+    assert len(smtp_server.messages) == 1
+    envelope = smtp_server.messages[0]
+    assert envelope.rcpt_tos == [registration.email]
+    message = parse(envelope)
+    assert message["Subject"] == f"Registration received ({registration.reference})"
+    assert message["To"] == registration.email
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert f"/my/{registration.token}/" in text
+    assert registration.reference in text
+    assert NAME in text
+    assert NAME in html
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 2)
+
+    assert mail.requeue_due_emails() == 0
+    assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_the_confirmation_through_a_real_worker_on_the_broker(conference_2023, smtp_server):
+    from wpsconf.celery import app
+
+    conference_2023.requires_approval = False
+    conference_2023.save()
+    broker_before = app.conf.broker_url
+    hijack_before = app.conf.worker_hijack_root_logger
+    app.conf.task_always_eager = False  # the autouse fixture restores it
+    app.conf.broker_url = os.environ["CELERY_BROKER_URL"]
+    app.conf.worker_hijack_root_logger = False
+    handled_before = worker_state.total_count[send_email.name]
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
+            registration = register_quietly(conference_2023)  # commits, so the task goes to Redis
+
+            assert wait_for(lambda: smtp_server.messages, timeout=15), "the worker sent nothing within 15 s"
+            assert wait_for(lambda: OutgoingEmail.objects.filter(status="sent").exists(), timeout=5)
+            time.sleep(0.3)  # room for a duplicate to show up, were there one
+    finally:
+        app.conf.broker_url = broker_before
+        app.conf.worker_hijack_root_logger = hijack_before
+
+    assert worker_state.total_count[send_email.name] == handled_before + 1  # by the worker
+    assert registration.status == "confirmed"
+    assert len(smtp_server.messages) == 1
+    envelope = smtp_server.messages[0]
+    assert envelope.rcpt_tos == [registration.email]
+    message = parse(envelope)
+    assert registration.reference in message["Subject"]
+    assert message["Subject"].startswith("Your place is confirmed")
+    attachments = {part.get_filename(): part for part in message.iter_attachments()}
+    assert list(attachments) == ["invitation.ics"]
+    assert attachments["invitation.ics"].get_content_type() == "text/calendar"
+    assert "BEGIN:VCALENDAR" in attachments["invitation.ics"].get_content()
+    assert NAME in message.get_body(preferencelist=("plain",)).get_content()
+    email = OutgoingEmail.objects.get()
+    assert (email.status, email.attempts, email.kind) == ("sent", 1, "confirmed")
