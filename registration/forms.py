@@ -1,9 +1,14 @@
+import functools
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from registration.models import Registration, normalise_phone
 
@@ -20,8 +25,16 @@ CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
     Category.MEDIA: (),
 }
 ALL_CATEGORY_FIELDS = ("parliament", "chamber", "ministry", "mission", "represented_country", "organisation_country")
+COUNTRY_FIELDS = ("country", "represented_country", "organisation_country")
 PERSONAL_FIELDS = ("honorific", "first_name", "last_name", "gender", "phone", "country", "organisation", "position")
 NEEDS_FIELDS = ("interpretation_language", "accessibility_needs", "dietary_needs", "no_photography")
+
+
+@functools.cache
+def country_choices(language: str) -> list[tuple[str, str]]:
+    """The country list sorted in one language, built once per process instead of per form and field."""
+    with translation.override(language):
+        return [("", "---------"), *((code, str(name)) for code, name in countries)]
 
 
 def categories_needing(field: str) -> str:
@@ -56,26 +69,36 @@ class DetailsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for name in COUNTRY_FIELDS:
+            # The cached list is already in Django's normal form: assigned past the `choices`
+            # setters, which would normalise and copy all 250 entries for every form.
+            field = self.fields[name]
+            field._choices = field.widget._choices = country_choices(get_language())
         self.fields["gender"].widget = forms.RadioSelect(choices=Registration.Gender.choices[1:])
         self.fields["interpretation_language"].widget = forms.RadioSelect(
             choices=self.fields["interpretation_language"].choices[1:]
         )
-        self.helper = FormHelper()
-        self.helper.layout = self.layout()
+        self.keep_category_fields()
+
+    @functools.cached_property
+    def helper(self) -> FormHelper:
+        """Built when the form is drawn, not for every post that only validates."""
+        helper = FormHelper()
+        helper.layout = self.layout()
+        return helper
+
+    def keep_category_fields(self) -> None:
+        """A registrant corrects only the fields of the category they registered in."""
+        for name in set(ALL_CATEGORY_FIELDS) - set(CATEGORY_FIELDS[self.instance.category]):
+            del self.fields[name]
 
     def layout(self) -> Layout:
         return Layout(
             Fieldset(_("About you"), *PERSONAL_FIELDS),
-            *self.category_layout(),
+            Div(*[name for name in ALL_CATEGORY_FIELDS if name in self.fields]),
             Fieldset(_("Your needs"), *NEEDS_FIELDS),
             Submit("submit", self.submit_label, css_class="btn-lg"),
         )
-
-    def category_layout(self) -> list:
-        wanted = set(CATEGORY_FIELDS[self.instance.category])
-        for name in set(ALL_CATEGORY_FIELDS) - wanted:
-            del self.fields[name]
-        return [Div(*[name for name in ALL_CATEGORY_FIELDS if name in wanted])]
 
     def chosen_category(self) -> str:
         return self.instance.category
@@ -133,8 +156,8 @@ class RegistrationForm(DetailsForm):
             Submit("submit", self.submit_label, css_class="btn-lg"),
         )
 
-    def category_layout(self) -> list:
-        return []
+    def keep_category_fields(self) -> None:
+        """Every category's fields stay: the visitor has not chosen one yet."""
 
     def chosen_category(self) -> str:
         return self.cleaned_data.get("category", "")
@@ -148,6 +171,17 @@ class RegistrationForm(DetailsForm):
     def registration_details(self) -> dict:
         """The model fields to store: everything but consent (stored as a time) and the trap."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def without_country_lists(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """Empty the class-level country lists, so that copying the fields for each form costs nothing."""
+    for name in COUNTRY_FIELDS:
+        form_class.base_fields[name].choices = []
+    return form_class
+
+
+without_country_lists(DetailsForm)
+without_country_lists(RegistrationForm)
 
 
 class LostLinkForm(forms.Form):

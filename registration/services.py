@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +53,20 @@ def seats_taken(conference: Conference) -> int:
     return conference.registrations.filter(status__in=Registration.ACTIVE_STATUSES).count()
 
 
+def seat_counts(conference: Conference) -> tuple[int, int]:
+    """(pending + confirmed, waitlisted), in one query."""
+    counts = conference.registrations.aggregate(
+        active=Count("pk", filter=Q(status__in=Registration.ACTIVE_STATUSES)),
+        waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
+    )
+    return counts["active"], counts["waiting"]
+
+
+def registered_address(conference: Conference, email: str) -> Registration | None:
+    """The registration for this address in any letter case (through the unique index on lower(email))."""
+    return conference.registrations.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email))).first()
+
+
 def seat_status(conference: Conference) -> str:
     return Status.PENDING if conference.requires_approval else Status.CONFIRMED
 
@@ -68,15 +84,17 @@ def register_attendee(*, conference: Conference, details: dict, language: str) -
     try:
         with transaction.atomic():
             conference = lock(conference)
-            existing = conference.registrations.filter(email__iexact=email).first()
+            existing = registered_address(conference, email)
             if existing:
                 mail.queue_email(existing, Kind.LINK_RESENT)
                 return Outcome(existing, created=False)
-            # Seats freed without a promotion (capacity raised, someone waitlisted by hand)
-            # go to the people already waiting before anyone new.
-            fill_free_seats(conference)
+            active, waiting = seat_counts(conference)
+            if waiting and active < conference.capacity:
+                # Seats freed without a promotion (capacity raised, someone waitlisted by
+                # hand) go to the people already waiting before anyone new.
+                active += len(fill_free_seats(conference))
             now = timezone.now()
-            status = seat_status(conference) if seats_taken(conference) < conference.capacity else Status.WAITLISTED
+            status = seat_status(conference) if active < conference.capacity else Status.WAITLISTED
             registration = Registration.objects.create(
                 conference=conference,
                 language=language,
@@ -89,7 +107,7 @@ def register_attendee(*, conference: Conference, details: dict, language: str) -
             return Outcome(registration, created=True)
     except IntegrityError:
         # The same address registered at the same moment (only possible without row locks, on SQLite).
-        existing = conference.registrations.filter(email__iexact=email).first()
+        existing = registered_address(conference, email)
         if existing is None:
             raise
         with transaction.atomic():
@@ -100,7 +118,7 @@ def register_attendee(*, conference: Conference, details: dict, language: str) -
 def send_link_again(*, conference: Conference, email: str) -> None:
     """Mail the personal link to a registered address; say nothing either way."""
     with transaction.atomic():
-        registration = conference.registrations.filter(email__iexact=email.strip()).first()
+        registration = registered_address(conference, email.strip())
         if registration:
             mail.queue_email(registration, Kind.LINK_RESENT)
 

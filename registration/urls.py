@@ -6,7 +6,7 @@ app_name = "registration"
 
 urlpatterns = [
     path("register/", views.register, name="register"),
-    path("register/done/", views.registration_done, name="done"),
+    path("register/done/<str:signed_reference>/", views.registration_done, name="done"),
     path("my/", views.lost_link, name="lost-link"),
     path("my/<str:token>/", views.personal_page, name="personal-page"),
     path("my/<str:token>/cancel/", views.cancel, name="cancel"),

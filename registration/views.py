@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,10 @@ from registration import services
 from registration.forms import DetailsForm, LostLinkForm, RegistrationForm
 from registration.models import Registration, new_reference
 
-DONE_SESSION_KEY = "registration_reference"
+# The done page's address carries the reference, signed: no session row per registration,
+# and nobody can make the page show a reference of their choosing.
+DONE_SALT = "registration.done"
+DONE_PAGE_LIFETIME = 60 * 60
 
 
 def client_address(group: str, request: HttpRequest) -> str:
@@ -61,15 +65,15 @@ def register(request: HttpRequest) -> HttpResponse:
             # An address registered before gets its link by email and, here, a reference
             # that exists nowhere: the page must not tell whether the address is known.
             reference = outcome.registration.reference if outcome.created else new_reference()
-        request.session[DONE_SESSION_KEY] = reference
-        return redirect("registration:done")
+        return redirect("registration:done", signed_reference=signing.dumps(reference, salt=DONE_SALT))
     return render(request, "registration/register.html", {"conference": conference, "form": form})
 
 
 @never_cache
-def registration_done(request: HttpRequest) -> HttpResponse:
-    reference = request.session.get(DONE_SESSION_KEY)
-    if reference is None:
+def registration_done(request: HttpRequest, signed_reference: str) -> HttpResponse:
+    try:
+        reference = signing.loads(signed_reference, salt=DONE_SALT, max_age=DONE_PAGE_LIFETIME)
+    except signing.BadSignature:
         return redirect("registration:register")
     return render(request, "registration/done.html", {"reference": reference, "conference": request.conference})
 

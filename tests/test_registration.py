@@ -271,3 +271,14 @@ def test_it_keeps_the_registration_when_the_broker_is_down(
     assert Registration.objects.count() == 1
     assert OutgoingEmail.objects.get().status == "queued"  # the beat sweep sends it once the broker is back
     assert outbox.outbox == []
+
+
+def test_it_refuses_a_done_page_with_a_forged_reference(client, registration_open):
+    from django.core import signing
+
+    forged = signing.dumps("AAAAAAAA", salt="another-purpose")
+
+    response = client.get(f"/register/done/{forged}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/register/"

@@ -1,0 +1,576 @@
+"""A burst of registrations against gunicorn and PostgreSQL: does the site fill exactly its seats, fast enough?
+
+    .venv/bin/python bench/register_burst.py --clients 50 --registrations 2000 --seats 500
+
+Creates a throw-away database, seeds it, opens registration, starts gunicorn on 127.0.0.1,
+sends real registration forms from concurrent keep-alive clients, then as many bare one-row
+inserts for comparison, checks the seat count in the database, and cleans up. See bench/README.md.
+"""
+
+import argparse
+import http.client
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from http.cookies import SimpleCookie
+from pathlib import Path
+from statistics import quantiles
+from urllib.parse import urlencode
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"  # the only host this script ever talks to
+ADMIN_DSN = f"postgresql://postgres@{HOST}:5432/postgres"
+STALE_CONNECTION = (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected)
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+# Targets (bench/README.md).
+TARGET_SECONDS = 60
+TARGET_RATIO = 0.5
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (threads)")
+    parser.add_argument("--registrations", type=int, default=2000, help="registration forms to post")
+    parser.add_argument("--seats", type=int, default=500, help="the conference's capacity")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database", default="wpsconf_bench", help="dropped and created again")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="per worker, with --worker-class gthread")
+    parser.add_argument("--time-limit", type=float, default=300, help="seconds per phase before clients give up")
+    parser.add_argument("--request-timeout", type=float, default=30)
+    parser.add_argument(
+        "--broker",
+        default="redis://127.0.0.1:6379/15",
+        help="Celery broker, as in production: requests queue the email, a worker started after the "
+        "burst sends it. 'none' sends in-process, inside each request",
+    )
+    args = parser.parse_args()
+    if min(args.clients, args.registrations, args.seats, args.workers, args.threads) < 1:
+        parser.error("--clients, --registrations, --seats, --workers and --threads must be at least 1")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database) or args.database in {"postgres", "template0", "template1"}:
+        parser.error("--database must be a plain name for a throw-away database")
+    return args
+
+
+def bench_environment(args: argparse.Namespace) -> dict[str, str]:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"CELERY_BROKER_URL", "EMAIL_HOST", "REGISTRATION_RATE_LIMIT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    if args.broker != "none":
+        env["CELERY_BROKER_URL"] = args.broker
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.bench_settings",
+        DATABASE_URL=f"postgres://postgres@{HOST}:5432/{args.database}",
+        DEBUG="off",
+        HTTPS="off",
+        SECRET_KEY="bench-only-not-a-secret-" + "x" * 40,
+        ALLOWED_HOSTS=HOST,
+        SITE_URL=f"http://{HOST}:{args.port}",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+# Database ---------------------------------------------------------------------------------------
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def create_database(name: str) -> None:
+    drop_database(name)
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def prepare_conference(seats: int) -> int:
+    """Migrate, seed, and open registration now for `seats` seats without approval. Returns the conference id."""
+    from django.core.management import call_command
+    from django.db.models import F
+    from django.utils import timezone
+
+    from agenda.models import Conference, Session
+    from agenda.seed import seed_conference_2023
+    from registration import services
+
+    call_command("migrate", interactive=False, verbosity=0)
+    seed_conference_2023()
+    conference = Conference.objects.get(slug="wps-2023")
+    # Whole days, so the programme keeps its times of day; a month ahead, so the window is open now.
+    delta = timedelta(days=(timezone.now() - conference.starts_at).days + 30)
+    Conference.objects.filter(pk=conference.pk).update(
+        capacity=seats,
+        requires_approval=False,
+        registration_opens_at=None,
+        registration_closes_at=None,
+        starts_at=F("starts_at") + delta,
+        ends_at=F("ends_at") + delta,
+    )
+    Session.objects.filter(conference=conference).update(starts_at=F("starts_at") + delta, ends_at=F("ends_at") + delta)
+    conference.refresh_from_db()
+    assert Conference.objects.current() == conference, "the bench conference is not the one the site presents"
+    assert services.registration_window(conference) == services.Window.OPEN
+    return conference.pk
+
+
+# Server -----------------------------------------------------------------------------------------
+
+
+def start_gunicorn(args: argparse.Namespace, env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "wpsconf.wsgi:application",
+        f"--bind={HOST}:{args.port}",
+        f"--workers={args.workers}",
+        f"--worker-class={args.worker_class}",
+        "--backlog=2048",
+        "--timeout=60",
+        "--graceful-timeout=10",
+        "--log-level=warning",
+    ]
+    if args.worker_class == "gthread":
+        command.append(f"--threads={args.threads}")
+    log = log_path.open("wb")
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+
+
+def wait_until_healthy(server: subprocess.Popen, port: int, log_path: Path, limit: float = 30) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}:\n{log_path.read_text()[-3000:]}")
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                connection.close()
+                return
+            connection.close()
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer /healthz within {limit} s:\n{log_path.read_text()[-3000:]}")
+
+
+def stop_gunicorn(server: subprocess.Popen | None) -> None:
+    if server is None or server.poll() is not None:
+        return
+    server.send_signal(signal.SIGTERM)  # the master stops its own workers
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+# CPU accounting (Linux /proc): where a phase's processor time went -------------------------------
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn (master and workers), PostgreSQL's processes and this client."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {"gunicorn": 0.0, "postgres": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # the process is gone
+        pid = int(stat.parent.name)
+        command = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        ppid, seconds = int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks
+        if server_pid in (pid, ppid):
+            used["gunicorn"] += seconds
+        elif command == "postgres":
+            used["postgres"] += seconds
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    used["client"] = own.ru_utime + own.ru_stime
+    return used
+
+
+# Clients ----------------------------------------------------------------------------------------
+
+
+class Client:
+    """One visitor: a keep-alive connection and its cookies (csrftoken, sessionid)."""
+
+    def __init__(self, port: int, timeout: float) -> None:
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+        self.cookies: dict[str, str] = {}
+        self.csrf_token = ""
+        self.retries = 0
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes, str]:
+        headers = {"Host": f"{HOST}:{self.connection.port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in (1, 2):
+            reused = self.connection.sock is not None
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                content = response.read()
+                break
+            except STALE_CONNECTION:
+                # The server closed an idle keep-alive connection before reading this request
+                # (gthread's --keep-alive); browsers, too, send it again on a fresh connection.
+                self.connection.close()
+                if not reused or attempt == 2:
+                    raise
+                self.retries += 1
+            except (OSError, http.client.HTTPException):
+                self.connection.close()  # the next request opens a new connection
+                raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        # Sync workers answer "Connection: close"; http.client then reconnects by itself.
+        return response.status, content, response.getheader("Location", "")
+
+    def open_form(self) -> None:
+        status, content, _ = self.request("GET", "/register/")
+        match = CSRF_INPUT.search(content.decode())
+        if status != 200 or match is None or "csrftoken" not in self.cookies:
+            raise RuntimeError(f"GET /register/ gave {status} without a form and CSRF cookie")
+        self.csrf_token = match.group(1)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def registration_form(number: int, csrf_token: str) -> bytes:
+    return urlencode(
+        {
+            "csrfmiddlewaretoken": csrf_token,
+            "category": "parliamentarian",
+            "email": f"bench-{number:06d}@example.org",
+            "honorific": "ms",
+            "first_name": "Әйгерім",
+            "last_name": f"Қасымова {number}",
+            "gender": "woman",
+            "phone": "+7 701 234 5678",
+            "country": "KZ",
+            "organisation": "Senate of the Parliament of the Republic of Kazakhstan",
+            "position": "Senator",
+            "parliament": "Parliament of the Republic of Kazakhstan",
+            "chamber": "upper",
+            "interpretation_language": "kk",
+            "consent": "on",
+        }
+    ).encode()
+
+
+@dataclass
+class Phase:
+    name: str
+    statuses: Counter = field(default_factory=Counter)
+    failures: Counter = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+    elapsed: float = 0.0
+    timed_out: bool = False
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def sent(self) -> int:
+        return sum(self.statuses.values()) + sum(self.failures.values())
+
+    @property
+    def server_errors(self) -> int:
+        return sum(count for status, count in self.statuses.items() if status >= 500)
+
+    @property
+    def per_second(self) -> float:
+        return self.sent / self.elapsed if self.elapsed else 0.0
+
+    def cpu_summary(self) -> str:
+        """CPU milliseconds per request, by process, and how busy the machine's processors were."""
+        if not self.sent or not self.cpu:
+            return "n/a"
+        parts = ", ".join(f"{name} {seconds / self.sent * 1000:.1f}" for name, seconds in self.cpu.items())
+        busy = sum(self.cpu.values()) / (self.elapsed * (os.cpu_count() or 1))
+        return f"{parts} ms/request; CPUs {busy:.0%} busy"
+
+    def latency_summary(self) -> str:
+        if len(self.latencies) < 2:
+            return "n/a"
+        cuts = quantiles(self.latencies, n=100)
+        return f"p50 {cuts[49] * 1000:.0f} ms, p95 {cuts[94] * 1000:.0f} ms, max {max(self.latencies) * 1000:.0f} ms"
+
+
+def run_phase(
+    name: str, clients: list[Client], total: int, send, time_limit: float, expected_status: int, server_pid: int
+) -> tuple[Phase, list[str]]:
+    """`total` requests from all clients at once; each client sends one after another on its connection."""
+    phase = Phase(name)
+    problems: list[str] = []
+    lock = threading.Lock()
+    next_number = iter(range(total))
+    cpu_before = cpu_snapshot(server_pid)
+    start = time.monotonic()
+    deadline = start + time_limit
+
+    def work(client: Client) -> None:
+        while time.monotonic() < deadline:
+            with lock:
+                number = next(next_number, None)
+            if number is None:
+                return
+            began = time.monotonic()
+            try:
+                status, content, _ = send(client, number)
+            except (OSError, http.client.HTTPException) as error:
+                with lock:
+                    phase.failures[type(error).__name__] += 1
+                continue
+            took = time.monotonic() - began
+            with lock:
+                phase.statuses[status] += 1
+                phase.latencies.append(took)
+                if status != expected_status and len(problems) < 5:
+                    problems.append(f"{name} #{number}: HTTP {status}: {content[:300]!r}")
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        list(pool.map(work, clients))
+    phase.elapsed = time.monotonic() - start
+    cpu_after = cpu_snapshot(server_pid)
+    phase.cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_before}
+    phase.timed_out = phase.sent < total
+    return phase, problems
+
+
+def register(client: Client, number: int) -> tuple[int, bytes, str]:
+    status, content, location = client.request("POST", "/register/", registration_form(number, client.csrf_token))
+    if status == 302 and not location.endswith("/register/done/"):
+        return 0, f"redirected to {location}".encode(), location  # counted apart from real acceptances
+    return status, content, location
+
+
+def bare_insert(client: Client, number: int) -> tuple[int, bytes, str]:
+    return client.request("POST", "/bench/insert/", b"")
+
+
+# The run ----------------------------------------------------------------------------------------
+
+
+def database_counts(conference_id: int) -> dict[str, int]:
+    from django.db.models import Count
+
+    from registration.models import OutgoingEmail, Registration
+
+    by_status = dict(
+        Registration.objects.filter(conference_id=conference_id)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    emails = dict(OutgoingEmail.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return {
+        "registrations": sum(by_status.values()),
+        "active": by_status.get("pending", 0) + by_status.get("confirmed", 0),
+        "waitlisted": by_status.get("waitlisted", 0),
+        "emails": sum(emails.values()),
+        "emails_sent": emails.get("sent", 0),
+    }
+
+
+def drain_outbox(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> dict:
+    """Start one Celery worker and time it until every queued email is sent."""
+    from registration.models import OutgoingEmail
+
+    log = (workdir / "worker.log").open("w")
+    worker = subprocess.Popen(  # noqa: S603  (our own venv's celery, fixed arguments)
+        [str(VENV_BIN / "celery"), "-A", "wpsconf", "worker", "--concurrency=2", "--loglevel=WARNING"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    started = time.monotonic()
+    try:
+        while time.monotonic() - started < args.time_limit:
+            if not OutgoingEmail.objects.exclude(status=OutgoingEmail.Status.SENT).exists():
+                break
+            time.sleep(0.25)
+        elapsed = time.monotonic() - started
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
+    return {"sent": OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count(), "elapsed": elapsed}
+
+
+def flush_broker(url: str) -> None:
+    """The bench's own Redis database starts empty: no task left over from an earlier run."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def main() -> int:
+    args = parse_args()
+    env = bench_environment(args)
+    os.environ.update(env)
+    for name in set(os.environ) - set(env):
+        del os.environ[name]
+    sys.path.insert(0, str(ROOT))
+
+    workdir = Path(tempfile.mkdtemp(prefix="register-burst-"))
+    log_path = workdir / "gunicorn.log"
+    server = None
+    clients: list[Client] = []
+    try:
+        print(f"database {args.database}: creating, migrating, seeding …", flush=True)
+        if args.broker != "none":
+            flush_broker(args.broker)
+        create_database(args.database)
+        import django
+
+        django.setup()
+        from django.db import connections
+
+        conference_id = prepare_conference(args.seats)
+        connections.close_all()
+
+        shape = f"{args.workers} {args.worker_class} workers" + (
+            f" × {args.threads} threads" if args.worker_class == "gthread" else ""
+        )
+        print(f"gunicorn: {shape} on {HOST}:{args.port}; {os.cpu_count()} CPUs", flush=True)
+        server = start_gunicorn(args, env, log_path)
+        wait_until_healthy(server, args.port, log_path)
+
+        clients = [Client(args.port, args.request_timeout) for _ in range(args.clients)]
+        with ThreadPoolExecutor(max_workers=args.clients) as pool:
+            list(pool.map(Client.open_form, clients))  # also warms every worker's templates up
+        print(f"{args.clients} clients have the form and a CSRF cookie; posting {args.registrations} …", flush=True)
+
+        registrations, problems = run_phase(
+            "register",
+            clients,
+            args.registrations,
+            register,
+            args.time_limit,
+            expected_status=302,
+            server_pid=server.pid,
+        )
+        inserts, insert_problems = run_phase(
+            "bare insert",
+            clients,
+            args.registrations,
+            bare_insert,
+            args.time_limit,
+            expected_status=200,
+            server_pid=server.pid,
+        )
+        problems += insert_problems
+        stop_gunicorn(server)
+        drain = drain_outbox(args, env, workdir) if args.broker != "none" else None
+        counts = database_counts(conference_id)
+        connections.close_all()
+    except BaseException:
+        if log_path.exists() and log_path.stat().st_size:
+            print(f"--- gunicorn log (last lines)\n{log_path.read_text()[-3000:]}", file=sys.stderr)
+        raise
+    finally:
+        for client in clients:
+            client.close()
+        stop_gunicorn(server)
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: S110  (Django may not be set up yet)
+            pass
+        drop_database(args.database)
+        print(f"database {args.database}: dropped", flush=True)
+        log = log_path.read_text() if log_path.exists() else ""
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    accepted = registrations.statuses[302]
+    ratio = registrations.per_second / inserts.per_second if inserts.per_second else 0.0
+    failures = []
+    if registrations.server_errors or inserts.server_errors:
+        failures.append(f"5xx answers: {registrations.server_errors} + {inserts.server_errors}")
+    if counts["active"] != args.seats:
+        failures.append(f"active registrations {counts['active']} != seats {args.seats}")
+    if registrations.timed_out or inserts.timed_out:
+        failures.append(f"a phase hit --time-limit {args.time_limit:.0f} s")
+    other = {status: n for status, n in registrations.statuses.items() if status != 302}
+    if other or registrations.failures:
+        failures.append(f"registrations not accepted: {other or ''} {dict(registrations.failures) or ''}".strip())
+    if counts["emails_sent"] != counts["emails"]:
+        failures.append(f"{counts['emails'] - counts['emails_sent']} emails left unsent")
+    if accepted != counts["registrations"]:
+        failures.append(f"{accepted} accepted but {counts['registrations']} registrations stored")
+    warnings = []
+    if registrations.elapsed > TARGET_SECONDS:
+        warnings.append(f"target missed: {registrations.elapsed:.1f} s > {TARGET_SECONDS} s")
+    if ratio < TARGET_RATIO:
+        warnings.append(f"target missed: registrations at {ratio:.2f} of the bare insert rate (< {TARGET_RATIO})")
+
+    print()
+    print("=== register burst ===")
+    mode = f"tasks queued on {args.broker}" if drain else "tasks in-process"
+    print(f"server               {shape}, DEBUG off, {mode}, locmem email")
+    print(f"clients              {args.clients} (keep-alive, one CSRF cookie + session each)")
+    print(f"seats                {args.seats}")
+    print(f"registrations sent   {registrations.sent}")
+    print(f"  accepted (302)     {accepted}")
+    print(f"  other statuses     {dict(other) or 'none'}")
+    print(f"  connection errors  {dict(registrations.failures) or 'none'}")
+    print(f"  resent (stale keep-alive connection) {sum(client.retries for client in clients)}")
+    print(f"  errors (5xx)       {registrations.server_errors}")
+    print(f"active (db)          {counts['active']}")
+    print(f"waitlisted (db)      {counts['waitlisted']}")
+    print(f"emails (db)          {counts['emails']} rows, {counts['emails_sent']} sent")
+    if drain:
+        print(
+            f"  worker drained     {drain['sent']} emails in {drain['elapsed']:.1f} s after the burst "
+            f"({drain['sent'] / drain['elapsed']:.0f}/s, 1 worker, concurrency 2)"
+        )
+    print(f"elapsed              {registrations.elapsed:.2f} s")
+    print(f"registrations/s      {registrations.per_second:.1f}   ({registrations.latency_summary()})")
+    print(f"  CPU                {registrations.cpu_summary()}")
+    print(f"bare inserts         {inserts.statuses[200]} ok, 5xx {inserts.server_errors}, in {inserts.elapsed:.2f} s")
+    print(f"bare inserts/s       {inserts.per_second:.1f}   ({inserts.latency_summary()})")
+    print(f"  CPU                {inserts.cpu_summary()}")
+    print(f"ratio                {ratio:.2f}  (registrations/s ÷ bare inserts/s)")
+    print(f"gunicorn log         {'empty' if not log.strip() else f'{len(log.splitlines())} lines'}")
+    for problem in problems:
+        print(f"  sample: {problem}")
+    if log.strip():
+        print("--- gunicorn log (last lines)")
+        print(log[-2000:])
+    for warning in warnings:
+        print(f"WARNING: {warning}")
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    print("RESULT: " + ("FAIL" if failures else "OK" if not warnings else "OK (correct, but see warnings)"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

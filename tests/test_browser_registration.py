@@ -1,0 +1,168 @@
+"""A parliamentarian registers in Chromium, in English and in Russian, then cancels from her personal link."""
+
+import re
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core import mail
+from django.utils import translation
+from playwright.sync_api import expect
+
+from agenda.seed import seed_conference_2023
+from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Registration
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Inside the seeded window: registration opens 1 September and closes 13 October 2023.
+REGISTRATION_OPEN_AT = datetime(2023, 10, 2, 6, 0, tzinfo=UTC)
+REFERENCE = re.compile(rf"^[{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH}}}$")
+LANGUAGES = [pytest.param("", id="en"), pytest.param("/ru", id="ru")]
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    seed_conference_2023()
+
+
+@pytest.fixture
+def registration_open(seeded):
+    """The clock on 2 October 2023 for the whole process, the live server's thread included."""
+    with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
+        yield
+
+
+def language_of(prefix: str) -> str:
+    return prefix.strip("/") or "en"
+
+
+def translated(prefix: str, message: str) -> str | None:
+    """What the page shows for `message` in that language, or None while it is still untranslated.
+
+    Read from the compiled catalogue the server uses, so the test follows the translators' progress.
+    """
+    language = language_of(prefix)
+    with translation.override(language):
+        text = translation.gettext(message)
+    if language != "en" and text == message:
+        return None
+    return text
+
+
+def link(page, prefix: str, label: str, href_suffix: str, *, within: str = "main"):
+    """A link by its visible label, or by its address while the label awaits translation."""
+    text = translated(prefix, label)
+    if text is None:
+        return page.locator(f'{within} a[href$="{href_suffix}"]')
+    return page.locator(within).get_by_role("link", name=text, exact=True)
+
+
+def open_registration_form(page, prefix: str) -> None:
+    page.goto(f"{prefix}/")
+    register = link(page, prefix, "Register", "/register/", within="nav")
+    expect(register).to_have_attribute("href", f"{prefix}/register/")
+    register.click()
+    expect(page).to_have_url(re.compile(rf"{prefix}/register/$"))
+    expect(page.locator("html")).to_have_attribute("lang", language_of(prefix))
+
+
+def parliament_fieldset(page):
+    return page.locator("fieldset").filter(has=page.locator("#id_parliament"))
+
+
+def fill_in_as_parliamentarian(page, prefix: str, *, parliament: str) -> None:
+    fieldset = parliament_fieldset(page)
+    expect(fieldset).to_be_hidden()
+    page.select_option("#id_category", "parliamentarian")
+    expect(fieldset).to_be_visible()
+    legend = translated(prefix, "Parliament")
+    if legend:
+        expect(fieldset.locator("legend")).to_have_text(legend)
+
+    page.fill("#id_email", "aigerim@example.org")
+    page.fill("#id_first_name", "Әйгерім")
+    page.fill("#id_last_name", "Қасымова")
+    page.fill("#id_phone", "+7 701 234 5678")
+    page.select_option("#id_country", "KZ")
+    page.fill("#id_organisation", "Senate of the Parliament of the Republic of Kazakhstan")
+    page.fill("#id_position", "Senator")
+    page.fill("#id_parliament", parliament)
+    page.select_option("#id_chamber", "upper")
+    page.check('input[name="interpretation_language"][value="kk"]')
+    page.check("#id_consent")
+
+
+def submit(page) -> None:
+    page.locator('form input[type="submit"][name="submit"]').click()
+
+
+def personal_path_in(message) -> str:
+    """The path of the personal link, which the email gives as an absolute URL on SITE_URL."""
+    urls = re.findall(rf"{re.escape(settings.SITE_URL)}/\S*my/[\w-]+/", message.body)
+    assert urls, message.body
+    return urlsplit(urls[0]).path
+
+
+@pytest.mark.parametrize("prefix", LANGUAGES)
+def test_a_parliamentarian_registers_and_cancels_from_her_personal_link(page, registration_open, prefix):
+    open_registration_form(page, prefix)
+    fill_in_as_parliamentarian(page, prefix, parliament="Parliament of the Republic of Kazakhstan")
+    submit(page)
+
+    expect(page).to_have_url(re.compile(rf"{prefix}/register/done/[^/]+/$"))
+    shown = page.locator("[data-reference]")
+    expect(shown).to_have_text(REFERENCE)
+    reference = shown.inner_text().strip()
+    registration = Registration.objects.get()
+    assert registration.reference == reference
+    assert (registration.language, registration.status) == (language_of(prefix), "pending")
+    assert registration.parliament == "Parliament of the Republic of Kazakhstan"
+    assert registration.chamber == "upper"
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["aigerim@example.org"]
+    personal_path = personal_path_in(message)
+    assert personal_path == f"{prefix}/my/{registration.token}/"
+
+    page.goto(personal_path)
+    expect(page.locator("[data-reference]")).to_have_text(reference)
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "pending")
+    expect(page.locator("main")).to_contain_text("Әйгерім Қасымова")
+
+    link(page, prefix, "Cancel my registration", "/cancel/").click()
+    expect(page).to_have_url(re.compile(rf"{re.escape(personal_path)}cancel/$"))
+    page.locator("main form").locator('button[type="submit"]').click()
+
+    expect(page).to_have_url(re.compile(rf"{re.escape(personal_path)}$"))
+    expect(page.locator('[data-status="cancelled"]')).to_be_visible()
+    expect(page.locator("[data-reference]")).to_have_text(reference)
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    assert len(mail.outbox) == 2  # the cancellation is confirmed by email
+
+
+@pytest.mark.parametrize("prefix", LANGUAGES)
+def test_it_asks_for_the_parliament_and_keeps_what_was_typed(page, registration_open, prefix):
+    open_registration_form(page, prefix)
+    fill_in_as_parliamentarian(page, prefix, parliament="")
+    submit(page)
+
+    expect(page).to_have_url(re.compile(rf"{prefix}/register/$"))
+    parliament = page.locator("#id_parliament")
+    expect(parliament).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(parliament).to_have_attribute("aria-invalid", "true")
+    error = page.locator("#id_parliament ~ .invalid-feedback")
+    with translation.override(language_of(prefix)):
+        expect(error).to_have_text(translation.gettext("Please fill this in for your category."))
+    expect(error).to_be_visible()
+    expect(parliament_fieldset(page)).to_be_visible()
+    expect(page.locator("#id_category")).to_have_value("parliamentarian")
+    expect(page.locator("#id_first_name")).to_have_value("Әйгерім")
+    expect(page.locator("#id_last_name")).to_have_value("Қасымова")
+    expect(page.locator("#id_email")).to_have_value("aigerim@example.org")
+    expect(page.locator("#id_chamber")).to_have_value("upper")
+    assert Registration.objects.count() == 0
+    assert mail.outbox == []
