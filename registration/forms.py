@@ -103,6 +103,11 @@ class DetailsForm(forms.ModelForm):
     def chosen_category(self) -> str:
         return self.instance.category
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # The form checked each country code against the cached list already; the model's
+        # own check would build and scan the 250-name list again for each country field.
+        return super()._get_validation_exclusions() | set(COUNTRY_FIELDS)
+
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data["phone"])
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,15 +53,6 @@ def seats_taken(conference: Conference) -> int:
     return conference.registrations.filter(status__in=Registration.ACTIVE_STATUSES).count()
 
 
-def seat_counts(conference: Conference) -> tuple[int, int]:
-    """(pending + confirmed, waitlisted), in one query."""
-    counts = conference.registrations.aggregate(
-        active=Count("pk", filter=Q(status__in=Registration.ACTIVE_STATUSES)),
-        waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
-    )
-    return counts["active"], counts["waiting"]
-
-
 def registered_address(conference: Conference, email: str) -> Registration | None:
     """The registration for this address in any letter case (through the unique index on lower(email))."""
     return conference.registrations.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email))).first()
@@ -72,7 +63,17 @@ def seat_status(conference: Conference) -> str:
 
 
 def lock(conference: Conference) -> Conference:
-    return Conference.objects.select_for_update().get(pk=conference.pk)
+    """Lock the conference row; every seat decision happens under this lock.
+
+    Only the two facts seats depend on are read (fresh, under the lock) into the instance.
+    """
+    conference.capacity, conference.requires_approval = (
+        Conference.objects.select_for_update()
+        .filter(pk=conference.pk)
+        .values_list("capacity", "requires_approval")
+        .get()
+    )
+    return conference
 
 
 def register_attendee(*, conference: Conference, details: dict, language: str) -> Outcome:
@@ -84,12 +85,12 @@ def register_attendee(*, conference: Conference, details: dict, language: str) -
     try:
         with transaction.atomic():
             conference = lock(conference)
-            existing = registered_address(conference, email)
-            if existing:
+            active, anyone_waiting, existing_id = seats_and_address(conference, email)
+            if existing_id:
+                existing = Registration.objects.select_related("conference").get(pk=existing_id)
                 mail.queue_email(existing, Kind.LINK_RESENT)
                 return Outcome(existing, created=False)
-            active, waiting = seat_counts(conference)
-            if waiting and active < conference.capacity:
+            if anyone_waiting and active < conference.capacity:
                 # Seats freed without a promotion (capacity raised, someone waitlisted by
                 # hand) go to the people already waiting before anyone new.
                 active += len(fill_free_seats(conference))
@@ -113,6 +114,28 @@ def register_attendee(*, conference: Conference, details: dict, language: str) -
         with transaction.atomic():
             mail.queue_email(existing, Kind.LINK_RESENT)
         return Outcome(existing, created=False)
+
+
+# One round trip under the seat lock, each part answered from an index: seats taken,
+# whether anyone waits, and the registration already made with this address, if any.
+SEATS_AND_ADDRESS_SQL = """
+SELECT
+  (SELECT COUNT(*) FROM {table} WHERE conference_id = %s AND status IN (%s, %s)),
+  EXISTS (SELECT 1 FROM {table} WHERE conference_id = %s AND status = %s),
+  (SELECT id FROM {table} WHERE conference_id = %s AND LOWER(email) = LOWER(%s))
+"""
+
+
+def seats_and_address(conference: Conference, email: str) -> tuple[int, bool, int | None]:
+    """Call with the conference locked, so the counts cannot change before the caller decides."""
+    table = connection.ops.quote_name(Registration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            SEATS_AND_ADDRESS_SQL.format(table=table),
+            [conference.pk, *Registration.ACTIVE_STATUSES, conference.pk, Status.WAITLISTED, conference.pk, email],
+        )
+        active, anyone_waiting, existing_id = cursor.fetchone()
+    return active, bool(anyone_waiting), existing_id
 
 
 def send_link_again(*, conference: Conference, email: str) -> None:

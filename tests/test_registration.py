@@ -124,6 +124,7 @@ def test_it_keeps_only_the_chosen_categorys_answers(client, registration_open):
         ("consent", "", "This field is required."),
         ("category", "media", "Select a valid choice."),
         ("first_name", "", "This field is required."),
+        ("country", "XX", "Select a valid choice."),
     ],
 )
 def test_it_shows_an_error_beside_the_field(client, registration_open, field, value, message):
