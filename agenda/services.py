@@ -144,23 +144,40 @@ def conference_as_dict(conference: Conference) -> dict:
     }
 
 
-def programme_calendar(conference: Conference, sessions: Iterable[Session], *, agenda_url: str) -> bytes:
-    """The programme as RFC 5545 iCalendar, times in UTC, one VEVENT per session."""
+def new_calendar(product: str) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//wpsconf//Conference programme//EN")
+    calendar.add("prodid", f"-//wpsconf//{product}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
+    return calendar
+
+
+def timed_event(*, uid: str, stamp: datetime, start: datetime, end: datetime, summary: str) -> icalendar.Event:
+    """An event with every time in UTC: calendars convert it to their own zone correctly."""
+    event = icalendar.Event()
+    event.add("uid", f"{uid}@wpsconf")
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("dtstart", start.astimezone(UTC))
+    event.add("dtend", end.astimezone(UTC))
+    event.add("summary", summary)
+    return event
+
+
+def programme_calendar(conference: Conference, sessions: Iterable[Session], *, agenda_url: str) -> bytes:
+    """The programme as RFC 5545 iCalendar, times in UTC, one VEVENT per session."""
+    calendar = new_calendar("Conference programme")
     calendar.add("x-wr-calname", conference.title)
     calendar.add("x-wr-timezone", conference.time_zone)
     status = "TENTATIVE" if conference.programme_is_draft else "CONFIRMED"
     for session in sessions:
-        event = icalendar.Event()
-        event.add("uid", f"{session.uid}@wpsconf")
-        event.add("dtstamp", session.updated_at.astimezone(UTC))
-        event.add("dtstart", session.starts_at.astimezone(UTC))
-        event.add("dtend", session.ends_at.astimezone(UTC))
-        event.add("summary", session.title)
+        event = timed_event(
+            uid=str(session.uid),
+            stamp=session.updated_at,
+            start=session.starts_at,
+            end=session.ends_at,
+            summary=session.title,
+        )
         description = [session.description] if session.description else []
         description += [
             f"{appearance.get_role_display()}: {appearance.speaker.display_name}"
@@ -188,16 +205,14 @@ def sessions_overlapping_in_rooms(sessions: Sequence[Session]) -> list[tuple[Ses
 
 def conference_invitation(conference: Conference, *, url: str) -> bytes:
     """The whole conference day as one calendar event, attached to confirmations."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//wpsconf//Conference invitation//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = icalendar.Event()
-    event.add("uid", f"conference-{conference.slug}@wpsconf")
-    event.add("dtstamp", conference.updated_at.astimezone(UTC))
-    event.add("dtstart", conference.starts_at.astimezone(UTC))
-    event.add("dtend", conference.ends_at.astimezone(UTC))
-    event.add("summary", conference.title)
+    calendar = new_calendar("Conference invitation")
+    event = timed_event(
+        uid=f"conference-{conference.slug}",
+        stamp=conference.updated_at,
+        start=conference.starts_at,
+        end=conference.ends_at,
+        summary=conference.title,
+    )
     event.add("location", ", ".join(part for part in (conference.venue, conference.address, conference.city) if part))
     event.add("url", url)
     calendar.add_component(event)

@@ -263,25 +263,10 @@ class Client:
 
 
 def registration_form(number: int, csrf_token: str) -> bytes:
-    return urlencode(
-        {
-            "csrfmiddlewaretoken": csrf_token,
-            "category": "parliamentarian",
-            "email": f"bench-{number:06d}@example.org",
-            "honorific": "ms",
-            "first_name": "Әйгерім",
-            "last_name": f"Қасымова {number}",
-            "gender": "woman",
-            "phone": "+7 701 234 5678",
-            "country": "KZ",
-            "organisation": "Senate of the Parliament of the Republic of Kazakhstan",
-            "position": "Senator",
-            "parliament": "Parliament of the Republic of Kazakhstan",
-            "chamber": "upper",
-            "interpretation_language": "kk",
-            "consent": "on",
-        }
-    ).encode()
+    from tests.conftest import registration_details  # the same valid form the tests post
+
+    details = registration_details(email=f"bench-{number:06d}@example.org", last_name=f"Қасымова {number}")
+    return urlencode({"csrfmiddlewaretoken": csrf_token, **details}).encode()
 
 
 @dataclass
