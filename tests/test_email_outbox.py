@@ -276,3 +276,14 @@ def test_it_sends_the_confirmation_through_a_real_worker_on_the_broker(conferenc
     assert NAME in message.get_body(preferencelist=("plain",)).get_content()
     email = OutgoingEmail.objects.get()
     assert (email.status, email.attempts, email.kind) == ("sent", 1, "confirmed")
+
+
+def test_it_sweeps_for_unsent_email_every_minute(settings):
+    """Beat's sweep is what sends mail held up by an outage within two minutes of recovery."""
+    sweep = settings.CELERY_BEAT_SCHEDULE["requeue-unsent-emails"]
+
+    assert sweep["task"] == "registration.tasks.requeue_unsent_emails"
+    assert sweep["schedule"] <= 60
+    from registration.tasks import requeue_unsent_emails
+
+    assert requeue_unsent_emails.name == sweep["task"]
