@@ -66,7 +66,7 @@ def test_it_needs_no_services_by_default_and_uses_them_when_configured():
         "django.db.backends.postgresql",
         "False",
         "django.core.mail.backends.smtp.EmailBackend",
-        "django.core.cache.backends.redis.RedisCache",  # rate limits shared by every web process
+        "wpsconf.cache.RedisCache",  # rate limits shared by every web process
     ]
 
 

@@ -201,7 +201,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # Rate limits need one counter for all web processes: Redis when we have it.
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}}
+    CACHES = {"default": {"BACKEND": "wpsconf.cache.RedisCache", "LOCATION": CELERY_BROKER_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Registration and "lost your link" posts per address; a delegation's shared office
