@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils import formats
 from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
@@ -22,3 +23,10 @@ def language_switcher(context) -> dict:
             for code, _name in settings.LANGUAGES
         ]
     }
+
+
+@register.filter
+def long_date(value) -> str:
+    """The localised long date; Kazakh writes month names in lower case, which Django's catalogue does not."""
+    text = formats.date_format(value, "DATE_FORMAT")
+    return text.lower() if get_language() == "kk" else text
