@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
@@ -82,8 +83,29 @@ class SessionInline(TranslationStackedInline):
     fields = ("title", "kind", "starts_at", "ends_at", "room", "pillar", "is_livestreamed")
 
 
+class ConferenceZoneMixin:
+    """Times on a change form are read and shown in the zone of the conference being edited.
+
+    The site-wide zone is that of the conference the site presents; next year's chair edits
+    a conference in another zone (or in the same city after a change of offset).
+    """
+
+    def conference_of(self, obj):
+        return obj
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id) if object_id else None
+        conference = self.conference_of(obj) if obj else None
+        if conference is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with timezone.override(conference.tzinfo):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # Rendered here, not later by the handler, so the form shows its times in this zone too.
+            return response.render() if hasattr(response, "render") else response
+
+
 @admin.register(Conference)
-class ConferenceAdmin(TranslationAdmin):
+class ConferenceAdmin(ConferenceZoneMixin, TranslationAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ("title", "starts_at", "city", "capacity", "is_published")
     list_filter = ("is_published", "requires_approval")
@@ -123,7 +145,7 @@ class SessionSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(TranslationAdmin):
+class SessionAdmin(ConferenceZoneMixin, TranslationAdmin):
     form = SessionForm
     list_display = ("title", "starts_at", "ends_at", "room", "kind", "pillar", "conference")
     list_filter = ("conference", "kind", "pillar", "room", "is_livestreamed")
@@ -131,6 +153,9 @@ class SessionAdmin(TranslationAdmin):
     list_select_related = ("room", "conference")
     date_hierarchy = "starts_at"
     inlines = [SessionSpeakerInline]
+
+    def conference_of(self, obj):
+        return obj.conference
 
 
 @admin.register(Speaker)

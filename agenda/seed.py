@@ -12,6 +12,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import translation
 
 from agenda.models import Conference, DialogueChair, NationalActionPlan, Room, Session, SessionSpeaker, Speaker
@@ -370,6 +371,15 @@ def upsert(report: SeedReport, model: type[M], lookup: dict, values: dict) -> M:
     return instance
 
 
+def seeded_room(report: SeedReport, conference: Conference, names: dict) -> Room:
+    """The seeded room, found by any of its names: an organiser's renaming must not make a twin."""
+    existing = conference.rooms.filter(
+        Q(name_en=names["name_en"]) | Q(name_ru=names["name_ru"]) | Q(name_kk=names["name_kk"])
+    ).first()
+    lookup = {"pk": existing.pk} if existing else {"conference": conference, "name_en": names["name_en"]}
+    return upsert(report, Room, lookup, {**names, "conference": conference})
+
+
 def session_uid(key: str) -> uuid.UUID:
     return uuid.uuid5(SESSION_NAMESPACE, f"{CONFERENCE['slug']}/{key}")
 
@@ -385,10 +395,7 @@ def _seed_conference_2023() -> SeedReport:
     report = SeedReport()
     values = {field: value for field, value in CONFERENCE.items() if field != "slug"}
     conference = upsert(report, Conference, {"slug": CONFERENCE["slug"]}, values)
-    rooms = {
-        key: upsert(report, Room, {"conference": conference, "name": names["name"]}, names)
-        for key, names in ROOMS.items()
-    }
+    rooms = {key: seeded_room(report, conference, names) for key, names in ROOMS.items()}
     speakers = {key: upsert(report, Speaker, {"name_en": data["name_en"]}, data) for key, data in SPEAKERS.items()}
     for seed in SESSIONS:
         session = upsert(

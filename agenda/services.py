@@ -33,7 +33,9 @@ def session_schedule_errors(session: Session) -> dict[str, str]:
             errors["ends_at"] = _("The session ends after the conference day ends (%(time)s).") % {
                 "time": local_time_label(conference, conference.ends_at)
             }
-    if session.room_id and session.conference_id:
+    if session.room_id and session.conference_id and session.room.conference_id != session.conference_id:
+        errors["room"] = _("This room belongs to another conference.")
+    elif session.room_id and session.conference_id:
         clash = (
             Session.objects.filter(
                 conference_id=session.conference_id,

@@ -1,6 +1,9 @@
 """Organisers edit the programme in the admin: bad times come back as errors beside the fields."""
 
+from datetime import datetime
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.urls import reverse
 from django.utils import timezone
@@ -103,3 +106,72 @@ def test_it_catches_two_new_overlapping_sessions_in_one_conference_form(conferen
 
         assert not formset.is_valid()
     assert formset.non_form_errors() == ["“Parallel 0” and “Parallel 1” overlap in the same room."]
+
+
+def test_it_refuses_a_room_of_another_conference(conference_2023):
+    from datetime import timedelta
+
+    other = Conference.objects.create(
+        slug="wps-2024",
+        title="Next",
+        starts_at=conference_2023.starts_at + timedelta(days=365),
+        ends_at=conference_2023.ends_at + timedelta(days=365),
+        venue="Hall",
+        city="Bishkek",
+        country="KG",
+        organisers="Parliament",
+        contact_name="Secretariat",
+        contact_email="info@example.org",
+        capacity=100,
+    )
+    plenary_2023 = conference_2023.rooms.get(name_en="Plenary hall")
+    session = Session(
+        conference=other,
+        title="Opening",
+        starts_at=other.starts_at,
+        ends_at=other.starts_at + timedelta(hours=1),
+        room=plenary_2023,
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        session.full_clean()
+
+    assert caught.value.message_dict["room"] == ["This room belongs to another conference."]
+
+
+def test_it_shows_and_reads_times_in_the_zone_of_the_conference_being_edited(organiser_client, conference_2023):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    # Next year's chair in Bishkek (UTC+6; Almaty was UTC+5 by then) while the site presents 2023.
+    bishkek = ZoneInfo("Asia/Bishkek")
+    other = Conference.objects.create(
+        slug="wps-2024",
+        title="Next",
+        starts_at=datetime(2024, 10, 16, 10, 0, tzinfo=bishkek),
+        ends_at=datetime(2024, 10, 16, 17, 0, tzinfo=bishkek),
+        time_zone="Asia/Bishkek",
+        venue="Hall",
+        city="Bishkek",
+        country="TM",
+        organisers="Mejlis",
+        contact_name="Secretariat",
+        contact_email="info@example.org",
+        capacity=100,
+    )
+    session = Session.objects.create(
+        conference=other, title="Opening", starts_at=other.starts_at, ends_at=other.starts_at + timedelta(hours=1)
+    )
+
+    page = organiser_client.get(reverse("admin:agenda_session_change", args=[session.pk])).content.decode()
+
+    assert 'name="starts_at_1" value="10:00:00"' in page  # Almaty's 09:00 would be the wrong zone
+    assert 'name="ends_at_1" value="11:00:00"' in page
+
+    hall = other.rooms.create(name="Hall")
+    form = session_form(other, hall, starts_at_0="2024-10-16", starts_at_1="10:30", ends_at_0="2024-10-16")
+    saved = organiser_client.post(reverse("admin:agenda_session_change", args=[session.pk]), form)
+
+    assert saved.status_code == 302
+    session.refresh_from_db()
+    assert session.starts_at.isoformat() == "2024-10-16T04:30:00+00:00"  # 10:30 in Bishkek, UTC+6

@@ -76,3 +76,29 @@ def test_it_restores_a_changed_fact_when_seeded_again():
     call_command("seed")
 
     assert Conference.objects.get().capacity == 300
+
+
+def test_it_refreshes_a_room_an_organiser_renamed_instead_of_failing():
+    call_command("seed")
+    Room.objects.filter(name_en="Plenary hall").update(name="Main hall", name_en="Main hall")
+
+    call_command("seed")
+
+    assert Room.objects.filter(name_en="Plenary hall").count() == 1
+    assert not Room.objects.filter(name_en="Main hall").exists()
+
+
+def test_it_leaves_organisers_edits_alone_when_asked_only_to_fill_in(capsys):
+    call_command("seed")
+    Conference.objects.update(venue_en="Palace of Independence")
+
+    call_command("seed", "--if-missing")
+
+    assert Conference.objects.get().venue_en == "Palace of Independence"
+    assert "left as the organisers keep it" in capsys.readouterr().out
+
+
+def test_it_creates_the_conference_when_missing_even_with_if_missing():
+    call_command("seed", "--if-missing")
+
+    assert Conference.objects.filter(slug="wps-2023").exists()

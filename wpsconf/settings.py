@@ -68,6 +68,9 @@ if HTTPS:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # No HSTS preload: a preload listing binds the whole domain for months and is the
+    # domain owner's decision, not this application's.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
