@@ -33,4 +33,4 @@ USER app
 
 EXPOSE 8000
 
-CMD ["gunicorn", "wpsconf.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "wpsconf.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -104,14 +104,32 @@ class ConferenceZoneMixin:
             return response.render() if hasattr(response, "render") else response
 
 
+class ConferenceForm(forms.ModelForm):
+    class Meta:
+        model = Conference
+        fields = ("capacity",)  # the admin adds the rest from its fieldsets
+
+    def clean_capacity(self) -> int:
+        # Seats belong to the registration app; it says whether a capacity still fits.
+        from registration.services import capacity_errors
+
+        capacity = self.cleaned_data["capacity"]
+        error = capacity_errors(self.instance, capacity)
+        if error:
+            raise ValidationError(error)
+        return capacity
+
+
 @admin.register(Conference)
 class ConferenceAdmin(ConferenceZoneMixin, TranslationAdmin):
+    form = ConferenceForm
     formfield_overrides = HTTPS_URLS
     list_display = ("title", "starts_at", "city", "capacity", "is_published")
     list_filter = ("is_published", "requires_approval")
     search_fields = ("title", "city", "slug")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [RoomInline, SessionInline]
+
     fieldsets = (
         (None, {"fields": ("slug", "title", "description", "is_published")}),
         (
@@ -136,6 +154,13 @@ class ConferenceAdmin(ConferenceZoneMixin, TranslationAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            from registration.services import give_free_seats
+
+            give_free_seats(obj)
 
 
 class SessionSpeakerInline(admin.TabularInline):

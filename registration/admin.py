@@ -49,11 +49,14 @@ def apply_to_each(modeladmin, request, queryset, service, done_message) -> None:
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     list_display = ("reference", "last_name", "first_name", "category", "country", "status", "created_at")
-    list_filter = ("conference", "status", "category", "country", "language", "gender", "no_photography")
+    # Gender is never shown beside a name (the privacy notice promises it): it only feeds
+    # anonymous statistics.
+    list_filter = ("conference", "status", "category", "country", "language", "no_photography")
     search_fields = ("reference", "last_name", "first_name", "email", "organisation")
     date_hierarchy = "created_at"
     list_select_related = ("conference",)
     readonly_fields = (
+        "conference",  # moving someone would bypass the other conference's seat count
         "reference",
         "status",
         "decline_reason",
@@ -72,7 +75,6 @@ class RegistrationAdmin(admin.ModelAdmin):
                     "honorific",
                     "first_name",
                     "last_name",
-                    "gender",
                     "email",
                     "phone",
                     "country",
@@ -96,6 +98,11 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # people register themselves, so consent and the first email are never skipped
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Only what the organiser changed: the workflow's own fields may have moved meanwhile.
+        if form.changed_data:
+            obj.save(update_fields=form.changed_data)
 
     @admin.action(description=_("Approve the selected registrations"), permissions=["change"])
     def approve(self, request, queryset) -> None:
@@ -139,7 +146,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Move the selected registrations to the waiting list"), permissions=["change"])
     def waitlist(self, request, queryset) -> None:
-        selected = set(queryset.values_list("pk", flat=True))
+        selected = set(queryset.filter(status__in=Registration.ACTIVE_STATUSES).values_list("pk", flat=True))
         apply_to_each(
             self,
             request,

@@ -111,6 +111,14 @@ class DetailsForm(forms.ModelForm):
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data["phone"])
 
+    def save(self, commit: bool = True) -> Registration:
+        """Write only the fields on the form: a status changed meanwhile (by an organiser or a
+        promotion) must not be overwritten with the one loaded when the page was opened."""
+        registration = super().save(commit=False)
+        if commit:
+            registration.save(update_fields=[name for name in self.fields if name in self.Meta.fields])
+        return registration
+
     def clean(self) -> dict:
         cleaned = super().clean()
         category = self.chosen_category()

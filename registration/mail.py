@@ -9,6 +9,7 @@ it with backoff, and `requeue_due_emails` (Celery beat) picks up whatever is lef
 import logging
 import smtplib
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -23,7 +24,9 @@ from registration.models import OutgoingEmail, Registration
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 10
+# Mail is retried while the mail server may come back; only a permanent refusal (5xx)
+# or this long a time fails it for the organisers to look at.
+GIVE_UP_AFTER = timedelta(days=3)
 FIRST_RETRY_SECONDS = 5
 LONGEST_WAIT_SECONDS = 300
 # A task normally picks a row up within seconds; older untouched rows lost theirs.
@@ -112,6 +115,9 @@ def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         settings.DEFAULT_FROM_EMAIL,
         [email.to],
         reply_to=[email.registration.conference.contact_email],  # answers reach the secretariat
+        # One Message-ID per outbox row: should a send be repeated (a worker died after the
+        # server accepted it), mail clients show it once.
+        headers={"Message-ID": f"<outbox-{email.pk}@{urlsplit(settings.SITE_URL).hostname or 'wpsconf'}>"},
     )
     message.attach_alternative(email.body_html, "text/html")
     if email.calendar:
@@ -125,26 +131,33 @@ def describe_failure(error: Exception) -> str:
     return f"{type(error).__name__}{f' {code}' if code else ''}"
 
 
+def is_permanent(error: Exception) -> bool:
+    """A 5xx answer will not change by trying again; connection trouble and 4xx answers may."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
 def deliver(email_id: int) -> int | None:
     """Send one queued email. Returns the seconds to wait before trying again, or None when done."""
+    now = timezone.now()
     with transaction.atomic():
         email = (
             OutgoingEmail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("registration__conference")
             .filter(pk=email_id, status=OutgoingEmail.Status.QUEUED)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .first()
         )
         if email is None:
-            return None  # sent already, failed for good, or another worker holds it
+            return None  # sent already, failed for good, not due yet, or another worker holds it
         email.attempts += 1
         if not email.subject:
             render_into(email)
         try:
             build_message(email).send()
-        except smtplib.SMTPRecipientsRefused as error:
-            return give_up(email, error)
         except (smtplib.SMTPException, OSError) as error:
-            if email.attempts >= MAX_ATTEMPTS:
+            if is_permanent(error) or now - email.created_at >= GIVE_UP_AFTER:
                 return give_up(email, error)
             delay = retry_delay(email.attempts)
             email.last_error = describe_failure(error)
@@ -190,11 +203,11 @@ def requeue_due_emails() -> int:
     """Queue a send for every overdue row; when the mail server answers again, for deferred rows too."""
     from registration.tasks import send_email
 
-    queued = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED)
-    rows = due_emails()
-    if queued.filter(next_attempt_at__gt=timezone.now()).exists() and mail_server_reachable():
-        rows = queued.filter(Q(pk__in=rows.values("pk")) | Q(next_attempt_at__isnull=False))
-    ids = list(rows.values_list("pk", flat=True))
+    now = timezone.now()
+    waiting = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED, next_attempt_at__gt=now)
+    if waiting.exists() and mail_server_reachable():
+        waiting.update(next_attempt_at=now)  # due now: the server answers again
+    ids = list(due_emails(now).values_list("pk", flat=True))
     for email_id in ids:
         send_email.delay(email_id)
     if ids:

@@ -3,6 +3,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -130,7 +131,13 @@ class Registration(models.Model):
         # Constraints rather than unique=True: PostgreSQL then gets no extra LIKE indexes,
         # and every index here is one a query uses (fewer indexes, faster registrations).
         constraints = [
-            models.UniqueConstraint(Lower("email"), "conference", name="one_registration_per_email_per_conference"),
+            # Someone who cancelled may register again; anyone else has their one registration.
+            models.UniqueConstraint(
+                Lower("email"),
+                "conference",
+                condition=~Q(status="cancelled"),
+                name="one_registration_per_email_per_conference",
+            ),
             models.UniqueConstraint(fields=["reference"], name="registration_reference_unique"),
             models.UniqueConstraint(fields=["token"], name="registration_token_unique"),
         ]

@@ -125,7 +125,7 @@ SELECT
   (SELECT COUNT(*) FROM {table} WHERE conference_id = %s AND status = %s)
   + (SELECT COUNT(*) FROM {table} WHERE conference_id = %s AND status = %s),
   EXISTS (SELECT 1 FROM {table} WHERE conference_id = %s AND status = %s),
-  (SELECT id FROM {table} WHERE conference_id = %s AND LOWER(email) = LOWER(%s))
+  (SELECT id FROM {table} WHERE conference_id = %s AND LOWER(email) = LOWER(%s) AND status <> %s)
 """
 
 
@@ -144,6 +144,7 @@ def seats_and_address(conference: Conference, email: str) -> tuple[int, bool, in
                 Status.WAITLISTED,
                 conference.pk,
                 email,
+                Status.CANCELLED,
             ],
         )
         active, anyone_waiting, existing_id = cursor.fetchone()
@@ -187,6 +188,22 @@ def fill_free_seats(conference: Conference, *, passing_over: Collection[int] = (
     for registration in promoted:
         change_status(registration, seat_status(conference), kind=Kind.PROMOTED, queued_at=None)
     return promoted
+
+
+@transaction.atomic
+def give_free_seats(conference: Conference) -> list[Registration]:
+    """After organisers raise the capacity: the waiting list fills the new seats at once."""
+    return fill_free_seats(lock(conference))
+
+
+def capacity_errors(conference: Conference, capacity: int) -> str | None:
+    taken = seats_taken(conference) if conference.pk else 0
+    if capacity < taken:
+        return _(
+            "%(taken)d people hold a seat (pending or confirmed): the capacity cannot be lower. "
+            "Move people to the waiting list first."
+        ) % {"taken": taken}
+    return None
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/done/<str:signed_reference>/", views.registration_done, name="done"),
     path("my/", views.lost_link, name="lost-link"),
-    path("my/<str:token>/", views.personal_page, name="personal-page"),
-    path("my/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("my/<slug:token>/", views.personal_page, name="personal-page"),
+    path("my/<slug:token>/cancel/", views.cancel, name="cancel"),
     path("privacy/", views.privacy, name="privacy"),
 ]

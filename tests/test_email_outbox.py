@@ -143,12 +143,20 @@ def test_it_defers_with_backoff_while_the_mail_server_is_down_then_gives_up(
     assert registration.email not in email.last_error
     assert "@" not in email.last_error
 
-    delays = [mail.deliver(email.pk) for _ in range(2, mail.MAX_ATTEMPTS + 1)]
+    assert mail.deliver(email.pk) is None  # not due yet: an early duplicate task does nothing
+    delays = []
+    for _ in range(5):
+        OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+        delays.append(mail.deliver(email.pk))
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        next_attempt_at=timezone.now(), created_at=timezone.now() - mail.GIVE_UP_AFTER
+    )
+    delays.append(mail.deliver(email.pk))
 
     email.refresh_from_db()
-    assert delays == [15, 45, 135, 300, 300, 300, 300, 300, None]
+    assert delays == [15, 45, 135, 300, 300, None]
     assert email.status == "failed"
-    assert email.attempts == mail.MAX_ATTEMPTS
+    assert email.attempts == 7
     assert email.next_attempt_at is None
     assert email.last_error == "ConnectionRefusedError"
     assert mail.deliver(email.pk) is None  # a failed row is left alone
@@ -287,3 +295,25 @@ def test_it_sweeps_for_unsent_email_every_minute(settings):
     from registration.tasks import requeue_unsent_emails
 
     assert requeue_unsent_emails.name == sweep["task"]
+
+
+@pytest.mark.parametrize(("code", "outcome"), [(550, "failed"), (451, "queued")])
+def test_it_fails_at_once_only_on_a_permanent_refusal(
+    conference_2023, django_capture_on_commit_callbacks, monkeypatch, code, outcome
+):
+    import smtplib
+
+    with django_capture_on_commit_callbacks(execute=False):
+        registration = register_quietly(conference_2023)
+    email = OutgoingEmail.objects.get()
+
+    def refuse(self, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({registration.email: (code, b"no")})
+
+    monkeypatch.setattr("django.core.mail.message.EmailMessage.send", refuse)
+
+    mail.deliver(email.pk)
+
+    email.refresh_from_db()
+    assert email.status == outcome
+    assert registration.email not in email.last_error

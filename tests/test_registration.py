@@ -283,3 +283,41 @@ def test_it_refuses_a_done_page_with_a_forged_reference(client, registration_ope
 
     assert response.status_code == 302
     assert response["Location"] == "/register/"
+
+
+def test_it_lets_a_person_who_cancelled_register_again(client, registration_open, django_capture_on_commit_callbacks):
+    post_registration(client, django_capture_on_commit_callbacks)
+    first = Registration.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/my/{first.token}/cancel/")
+
+    response = post_registration(client, django_capture_on_commit_callbacks, email="Aigerim@example.org")
+
+    again = Registration.objects.exclude(pk=first.pk).get()
+    assert again.status == "pending"
+    assert again.reference in response.content.decode()
+
+
+def test_it_answers_404_for_a_token_with_a_nul_byte(client, registration_open):
+    assert client.get("/my/%00/").status_code == 404
+    assert client.get("/my/%00/cancel/").status_code == 404
+
+
+def test_it_keeps_a_status_changed_while_the_person_edited_their_details(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    from registration import services
+    from registration.forms import DetailsForm
+
+    post_registration(client, django_capture_on_commit_callbacks)
+    loaded_by_the_page = Registration.objects.get()  # the person's request has loaded the row…
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_registration(Registration.objects.get())  # …an organiser confirms them meanwhile…
+
+    form = DetailsForm(registration_details(position="Deputy Chair"), instance=loaded_by_the_page)
+    assert form.is_valid(), form.errors
+    form.save()  # …and the person's save lands
+
+    registration = Registration.objects.get()
+    assert registration.status == "confirmed"
+    assert registration.position == "Deputy Chair"

@@ -659,3 +659,43 @@ def test_it_serves_the_waiting_list_before_a_newcomer_when_capacity_is_raised(
     assert fresh(waiting).status == "pending"
     assert newcomer.status == "waitlisted"
     assert any("A seat is free for you" in message.subject for message in messages_to(waiting))
+
+
+def test_it_refuses_a_capacity_below_the_seats_already_held(small_conference, django_capture_on_commit_callbacks):
+    register_many(small_conference, django_capture_on_commit_callbacks, 2)
+
+    assert services.capacity_errors(small_conference, 1).startswith("2 people hold a seat")
+    assert services.capacity_errors(small_conference, 2) is None
+
+
+def test_it_gives_new_seats_to_the_waiting_list_when_organisers_raise_the_capacity(
+    rf, small_conference, django_capture_on_commit_callbacks
+):
+    from types import SimpleNamespace
+
+    from django.contrib.admin.sites import site
+
+    from agenda.models import Conference
+
+    *_seated, waiting = register_many(small_conference, django_capture_on_commit_callbacks, 3)
+    small_conference.capacity = 3
+    conference_admin = site._registry[Conference]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        conference_admin.save_model(rf.post("/"), small_conference, SimpleNamespace(changed_data=["capacity"]), True)
+
+    assert fresh(waiting).status == "pending"
+    assert any("A seat is free for you" in message.subject for message in messages_to(waiting))
+
+
+def test_it_never_shows_gender_beside_a_name_in_the_admin(
+    organiser, small_conference, django_capture_on_commit_callbacks
+):
+    (person,) = register_many(small_conference, django_capture_on_commit_callbacks, 1)
+
+    change_page = organiser.get(reverse("admin:registration_registration_change", args=[person.pk]))
+    listing = organiser.get(reverse("admin:registration_registration_changelist"))
+
+    assert 'name="gender"' not in change_page.content.decode()
+    assert "gender" not in listing.context["cl"].list_filter
+    assert 'name="conference"' not in change_page.content.decode()  # moving people would bypass seat counts

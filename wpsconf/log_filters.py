@@ -1,0 +1,21 @@
+"""Log filters: personal data never reaches the logs."""
+
+import logging
+import re
+
+# /my/<token>/ is the key to a person's registration; logged, it would open it to anyone reading logs.
+PERSONAL_LINK = re.compile(r"(/my/)[^/\s?\"']+")
+
+
+def redact(value):
+    return PERSONAL_LINK.sub(r"\1[redacted]", value) if isinstance(value, str) else value
+
+
+class RedactPersonalLinks(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(arg) for arg in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: redact(arg) for key, arg in record.args.items()}
+        return True
