@@ -1,4 +1,4 @@
-"""A parliamentarian registers in Chromium, in English and in Russian, then cancels from her personal link."""
+"""Registrants and organisers in Chromium: register, correct, find a lost link, cancel, approve."""
 
 import re
 from datetime import UTC, datetime
@@ -11,8 +11,11 @@ from django.core import mail
 from django.utils import translation
 from playwright.sync_api import expect
 
+from agenda.models import Conference
 from agenda.seed import seed_conference_2023
+from registration import services
 from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Registration
+from tests.conftest import registration_details
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -166,3 +169,62 @@ def test_it_asks_for_the_parliament_and_keeps_what_was_typed(page, registration_
     expect(page.locator("#id_chamber")).to_have_value("upper")
     assert Registration.objects.count() == 0
     assert mail.outbox == []
+
+
+def register_quietly(**overrides) -> Registration:
+    """A registration made through the service, as if earlier; its email is cleared away."""
+    details = registration_details(**overrides)
+    del details["consent"]
+    outcome = services.register_attendee(conference=Conference.objects.current(), details=details, language="en")
+    mail.outbox.clear()
+    return outcome.registration
+
+
+def test_a_registrant_corrects_her_details_on_her_personal_page(page, registration_open):
+    registration = register_quietly()
+
+    page.goto(f"/my/{registration.token}/")
+    expect(page.locator("#id_email")).to_have_count(0)  # neither email nor category can be changed here
+    page.fill("#id_position", "Deputy Chair of the Senate")
+    page.fill("#id_dietary_needs", "Vegetarian")
+    page.locator('form input[type="submit"]').click()
+
+    expect(page.locator(".alert-success")).to_contain_text("Your details have been saved.")
+    expect(page.locator("#id_position")).to_have_value("Deputy Chair of the Senate")
+    registration.refresh_from_db()
+    assert registration.position == "Deputy Chair of the Senate"
+    assert registration.dietary_needs == "Vegetarian"
+
+
+def test_a_registrant_who_lost_her_link_gets_it_by_email(page, registration_open):
+    registration = register_quietly()
+
+    page.goto("/register/")
+    page.get_by_role("link", name="Registered already? Get your personal link again.").click()
+    expect(page).to_have_url(re.compile(r"/my/$"))
+    page.fill("#id_email", "AIGERIM@example.org")
+    page.locator('form input[type="submit"]').click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please check your email")
+    assert [message.to for message in mail.outbox] == [["aigerim@example.org"]]
+    page.goto(personal_path_in(mail.outbox[0]))
+    expect(page.locator("[data-reference]")).to_have_text(registration.reference)
+
+
+def test_an_organiser_approves_a_registration_in_the_admin(page, registration_open, django_user_model):
+    registration = register_quietly()
+    django_user_model.objects.create_superuser("olga", "olga@example.org", "a-long-test-password")
+
+    page.goto("/admin/")
+    page.fill("#id_username", "olga")
+    page.fill("#id_password", "a-long-test-password")
+    page.locator('input[type="submit"]').click()
+    page.goto("/admin/registration/registration/")
+    page.locator(f'input[name="_selected_action"][value="{registration.pk}"]').check()
+    page.select_option('select[name="action"]', "approve")
+    page.locator('button[name="index"]').click()
+
+    expect(page.locator(".messagelist")).to_contain_text("1 registration approved.")
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+    assert [message.subject for message in mail.outbox] == [f"Your place is confirmed ({registration.reference})"]
