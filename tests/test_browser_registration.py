@@ -180,6 +180,15 @@ def register_quietly(**overrides) -> Registration:
     return outcome.registration
 
 
+def log_in_as_organiser(page, django_user_model) -> None:
+    django_user_model.objects.create_superuser("olga", "olga@example.org", "a-long-test-password")
+    page.goto("/admin/login/")
+    page.fill("#id_username", "olga")
+    page.fill("#id_password", "a-long-test-password")
+    page.locator('input[type="submit"]').click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
 def test_a_registrant_corrects_her_details_on_her_personal_page(page, registration_open):
     registration = register_quietly()
 
@@ -213,12 +222,8 @@ def test_a_registrant_who_lost_her_link_gets_it_by_email(page, registration_open
 
 def test_an_organiser_approves_a_registration_in_the_admin(page, registration_open, django_user_model):
     registration = register_quietly()
-    django_user_model.objects.create_superuser("olga", "olga@example.org", "a-long-test-password")
+    log_in_as_organiser(page, django_user_model)
 
-    page.goto("/admin/")
-    page.fill("#id_username", "olga")
-    page.fill("#id_password", "a-long-test-password")
-    page.locator('input[type="submit"]').click()
     page.goto("/admin/registration/registration/")
     page.locator(f'input[name="_selected_action"][value="{registration.pk}"]').check()
     page.select_option('select[name="action"]', "approve")
@@ -228,3 +233,20 @@ def test_an_organiser_approves_a_registration_in_the_admin(page, registration_op
     registration.refresh_from_db()
     assert registration.status == "confirmed"
     assert [message.subject for message in mail.outbox] == [f"Your place is confirmed ({registration.reference})"]
+
+
+def test_an_organiser_declines_a_registration_with_a_reason(page, registration_open, django_user_model):
+    registration = register_quietly()
+    log_in_as_organiser(page, django_user_model)
+
+    page.goto("/admin/registration/registration/")
+    page.locator(f'input[name="_selected_action"][value="{registration.pk}"]').check()
+    page.select_option('select[name="action"]', "decline")
+    page.locator('button[name="index"]').click()
+    page.locator("#id_reason").fill("The seats for parliamentarians are allocated by delegation.")
+    page.locator('input[type="submit"][value="Decline"]').click()
+
+    expect(page.locator(".messagelist")).to_contain_text("1 registration declined.")
+    registration.refresh_from_db()
+    assert registration.status == "declined"
+    assert "allocated by delegation" in mail.outbox[0].body
