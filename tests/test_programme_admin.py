@@ -108,14 +108,13 @@ def test_it_catches_two_new_overlapping_sessions_in_one_conference_form(conferen
     assert formset.non_form_errors() == ["“Parallel 0” and “Parallel 1” overlap in the same room."]
 
 
-def test_it_refuses_a_room_of_another_conference(conference_2023):
-    from datetime import timedelta
-
-    other = Conference.objects.create(
+def next_conference(*, starts_at: datetime, ends_at: datetime, **facts) -> Conference:
+    """Next year's conference, in Bishkek unless said otherwise, not yet published."""
+    return Conference.objects.create(
         slug="wps-2024",
         title="Next",
-        starts_at=conference_2023.starts_at + timedelta(days=365),
-        ends_at=conference_2023.ends_at + timedelta(days=365),
+        starts_at=starts_at,
+        ends_at=ends_at,
         venue="Hall",
         city="Bishkek",
         country="KG",
@@ -123,6 +122,16 @@ def test_it_refuses_a_room_of_another_conference(conference_2023):
         contact_name="Secretariat",
         contact_email="info@example.org",
         capacity=100,
+        **facts,
+    )
+
+
+def test_it_refuses_a_room_of_another_conference(conference_2023):
+    from datetime import timedelta
+
+    other = next_conference(
+        starts_at=conference_2023.starts_at + timedelta(days=365),
+        ends_at=conference_2023.ends_at + timedelta(days=365),
     )
     plenary_2023 = conference_2023.rooms.get(name_en="Plenary hall")
     session = Session(
@@ -145,19 +154,10 @@ def test_it_shows_and_reads_times_in_the_zone_of_the_conference_being_edited(org
 
     # Next year's chair in Bishkek (UTC+6; Almaty was UTC+5 by then) while the site presents 2023.
     bishkek = ZoneInfo("Asia/Bishkek")
-    other = Conference.objects.create(
-        slug="wps-2024",
-        title="Next",
+    other = next_conference(
         starts_at=datetime(2024, 10, 16, 10, 0, tzinfo=bishkek),
         ends_at=datetime(2024, 10, 16, 17, 0, tzinfo=bishkek),
         time_zone="Asia/Bishkek",
-        venue="Hall",
-        city="Bishkek",
-        country="TM",
-        organisers="Mejlis",
-        contact_name="Secretariat",
-        contact_email="info@example.org",
-        capacity=100,
     )
     session = Session.objects.create(
         conference=other, title="Opening", starts_at=other.starts_at, ends_at=other.starts_at + timedelta(hours=1)
