@@ -197,6 +197,8 @@ CELERY_TASK_IGNORE_RESULT = True
 # A request must not hang on a broker outage: one quick retry, then the outbox sweep takes over.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_TIMEZONE = "UTC"
+if CELERY_BROKER_URL.startswith("redis://"):
+    CELERY_BROKER_TRANSPORT = "wpsconf.broker:Transport"  # kombu's, minus a client per message
 CELERY_BEAT_SCHEDULE = {
     # Sends what a lost task or a mail-server outage left behind.
     "requeue-unsent-emails": {"task": "registration.tasks.requeue_unsent_emails", "schedule": 60.0},
