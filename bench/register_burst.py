@@ -53,6 +53,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4, help="per worker, with --worker-class gthread")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="the posts of each kind are split into this many rounds, registrations and bare inserts "
+        "taking turns, so that a change in the machine's speed during the run weighs on both alike",
+    )
     parser.add_argument("--time-limit", type=float, default=300, help="seconds per phase before clients give up")
     parser.add_argument("--request-timeout", type=float, default=30)
     parser.add_argument(
@@ -62,8 +69,10 @@ def parse_args() -> argparse.Namespace:
         "burst sends it. 'none' sends in-process, inside each request",
     )
     args = parser.parse_args()
-    if min(args.clients, args.registrations, args.seats, args.workers, args.threads) < 1:
-        parser.error("--clients, --registrations, --seats, --workers and --threads must be at least 1")
+    if min(args.clients, args.registrations, args.seats, args.workers, args.threads, args.rounds) < 1:
+        parser.error("--clients, --registrations, --seats, --workers, --threads and --rounds must be at least 1")
+    if args.rounds > args.registrations:
+        parser.error("--rounds cannot exceed --registrations")
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database) or args.database in {"postgres", "template0", "template1"}:
         parser.error("--database must be a plain name for a throw-away database")
     return args
@@ -279,6 +288,16 @@ class Phase:
     timed_out: bool = False
     cpu: dict[str, float] = field(default_factory=dict)
 
+    def add(self, other: "Phase") -> None:
+        """Count another round of the same kind in."""
+        self.statuses.update(other.statuses)
+        self.failures.update(other.failures)
+        self.latencies += other.latencies
+        self.elapsed += other.elapsed
+        self.timed_out |= other.timed_out
+        for name, seconds in other.cpu.items():
+            self.cpu[name] = self.cpu.get(name, 0.0) + seconds
+
     @property
     def sent(self) -> int:
         return sum(self.statuses.values()) + sum(self.failures.values())
@@ -307,13 +326,13 @@ class Phase:
 
 
 def run_phase(
-    name: str, clients: list[Client], total: int, send, time_limit: float, expected_status: int, server_pid: int
+    name: str, clients: list[Client], numbers: range, send, time_limit: float, expected_status: int, server_pid: int
 ) -> tuple[Phase, list[str]]:
-    """`total` requests from all clients at once; each client sends one after another on its connection."""
+    """A request for each of `numbers` from all clients at once; each client sends one after another."""
     phase = Phase(name)
     problems: list[str] = []
     lock = threading.Lock()
-    next_number = iter(range(total))
+    next_number = iter(numbers)
     cpu_before = cpu_snapshot(server_pid)
     start = time.monotonic()
     deadline = start + time_limit
@@ -343,7 +362,7 @@ def run_phase(
     phase.elapsed = time.monotonic() - start
     cpu_after = cpu_snapshot(server_pid)
     phase.cpu = {name: cpu_after[name] - cpu_before[name] for name in cpu_before}
-    phase.timed_out = phase.sent < total
+    phase.timed_out = phase.sent < len(numbers)
     return phase, problems
 
 
@@ -356,6 +375,20 @@ def register(client: Client, number: int) -> tuple[int, bytes, str]:
 
 def bare_insert(client: Client, number: int) -> tuple[int, bytes, str]:
     return client.request("POST", "/bench/insert/", b"")
+
+
+def run_rounds(args: argparse.Namespace, clients: list[Client], server_pid: int) -> tuple[Phase, Phase, list[str]]:
+    """Registrations and bare inserts in `--rounds` alternating rounds, each kind going first in turn."""
+    registrations, inserts, problems = Phase("register"), Phase("bare insert"), []
+    bounds = [args.registrations * turn // args.rounds for turn in range(args.rounds + 1)]
+    for turn in range(args.rounds):
+        numbers = range(bounds[turn], bounds[turn + 1])
+        kinds = [(registrations, register, 302), (inserts, bare_insert, 200)]
+        for total, send, expected_status in kinds if turn % 2 == 0 else reversed(kinds):
+            phase, found = run_phase(total.name, clients, numbers, send, args.time_limit, expected_status, server_pid)
+            total.add(phase)
+            problems += found[: 5 - len(problems)]
+    return registrations, inserts, problems
 
 
 # The run ----------------------------------------------------------------------------------------
@@ -452,25 +485,7 @@ def main() -> int:
             list(pool.map(Client.open_form, clients))  # also warms every worker's templates up
         print(f"{args.clients} clients have the form and a CSRF cookie; posting {args.registrations} …", flush=True)
 
-        registrations, problems = run_phase(
-            "register",
-            clients,
-            args.registrations,
-            register,
-            args.time_limit,
-            expected_status=302,
-            server_pid=server.pid,
-        )
-        inserts, insert_problems = run_phase(
-            "bare insert",
-            clients,
-            args.registrations,
-            bare_insert,
-            args.time_limit,
-            expected_status=200,
-            server_pid=server.pid,
-        )
-        problems += insert_problems
+        registrations, inserts, problems = run_rounds(args, clients, server.pid)
         stop_gunicorn(server)
         drain = drain_outbox(args, env, workdir) if args.broker != "none" else None
         counts = database_counts(conference_id)
