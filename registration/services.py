@@ -7,7 +7,7 @@ order people joined it.
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
@@ -97,7 +97,7 @@ def register_attendee(*, conference: Conference, details: dict, language: str) -
             active, anyone_waiting, existing_id = seats_and_address(conference, email)
             if existing_id:
                 existing = Registration.objects.select_related("conference").get(pk=existing_id)
-                mail.queue_email(existing, Kind.LINK_RESENT)
+                mail_link_again(existing)
                 return Outcome(existing, created=False)
             if anyone_waiting and active < conference.capacity:
                 # Seats freed without a promotion (capacity raised, someone waitlisted by
@@ -121,7 +121,7 @@ def register_attendee(*, conference: Conference, details: dict, language: str) -
         if existing is None:
             raise
         with transaction.atomic():
-            mail.queue_email(existing, Kind.LINK_RESENT)
+            mail_link_again(existing)
         return Outcome(existing, created=False)
 
 
@@ -160,12 +160,27 @@ def seats_and_address(conference: Conference, email: str) -> tuple[int, bool, in
     return active, bool(anyone_waiting), existing_id
 
 
+# "Lost your link" and registering again with a known address both mail the link. Anyone
+# can ask for it, from any number of addresses, so each registrant gets only a few an hour.
+LINK_EMAILS_PER_HOUR = 3
+
+
+def mail_link_again(registration: Registration) -> bool:
+    """Queue the personal link unless this person was sent it too often lately; say which."""
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    recent = registration.emails.filter(kind=Kind.LINK_RESENT, created_at__gte=an_hour_ago).count()
+    if recent >= LINK_EMAILS_PER_HOUR:
+        return False
+    mail.queue_email(registration, Kind.LINK_RESENT)
+    return True
+
+
 def send_link_again(*, conference: Conference, email: str) -> None:
     """Mail the personal link to a registered address; say nothing either way."""
     with transaction.atomic():
         registration = registered_address(conference, email.strip())
         if registration:
-            mail.queue_email(registration, Kind.LINK_RESENT)
+            mail_link_again(registration)
 
 
 def change_status(registration: Registration, status: str, *, kind: str, **fields) -> Registration:

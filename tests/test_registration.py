@@ -1,7 +1,11 @@
 """Registering at /register/: rules of the form, duplicates, the one email, the personal page."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core import mail as outbox
+from django.utils import timezone
 
 from registration.models import REFERENCE_ALPHABET, OutgoingEmail, Registration
 from tests.conftest import registration_details
@@ -251,6 +255,29 @@ def test_it_mails_a_lost_link_without_saying_whether_the_address_is_known(
 
     assert known.content == unknown.content
     assert [message.to for message in outbox.outbox] == [["aigerim@example.org"]]
+
+
+def test_it_mails_one_person_only_a_few_links_an_hour_however_often_it_is_asked(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    """Anyone can ask for a registrant's link; nobody may flood her inbox with it."""
+    client.post("/register/", registration_details())
+    outbox.outbox.clear()
+    unknown = client.post("/my/", {"email": "nobody@example.org"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post("/my/", {"email": "aigerim@example.org"}) for _ in range(3)]
+        client.post("/register/", registration_details(email="AIGERIM@example.org"))  # registering again
+        answers.append(client.post("/my/", {"email": "aigerim@example.org"}))
+
+    assert len(outbox.outbox) == 3
+    assert {answer.content for answer in answers} == {unknown.content}  # still nothing given away
+    assert Registration.objects.count() == 1
+
+    an_hour_later = time_machine.travel(timezone.now() + timedelta(minutes=61), tick=False)
+    with an_hour_later, django_capture_on_commit_callbacks(execute=True):
+        client.post("/my/", {"email": "aigerim@example.org"})
+    assert len(outbox.outbox) == 4  # an hour later, she can have it again
 
 
 def test_it_keeps_the_registration_when_the_broker_is_down(
