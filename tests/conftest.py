@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.db import connection
+from django.utils import timezone, translation
 
 from agenda.models import Conference
 from agenda.seed import seed_conference_2023
@@ -58,6 +59,14 @@ def _fresh_cache(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_and_zone():
+    """A request leaves its language and the conference's zone active in the thread: reset both."""
+    yield
+    translation.deactivate()
+    timezone.deactivate()
 
 
 @pytest.fixture(autouse=True)
