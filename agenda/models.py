@@ -171,6 +171,24 @@ class Honorific(models.TextChoices):
     MS = "ms", _("Ms")
 
 
+# Each form of address with a name, translated whole: Kazakh puts "мырза" and "ханым"
+# after the name, and "Мәртебелі" before it.
+FORMS_OF_ADDRESS = {
+    Honorific.HIS_HER_EXCELLENCY: pgettext_lazy("form of address", "H.E. %(name)s"),
+    Honorific.HONOURABLE: pgettext_lazy("form of address", "Hon. %(name)s"),
+    Honorific.DOCTOR: pgettext_lazy("form of address", "Dr %(name)s"),
+    Honorific.PROFESSOR: pgettext_lazy("form of address", "Prof. %(name)s"),
+    Honorific.MR: pgettext_lazy("form of address", "Mr %(name)s"),
+    Honorific.MS: pgettext_lazy("form of address", "Ms %(name)s"),
+}
+
+
+def addressed(honorific: str, name: str) -> str:
+    """The name with its honorific, in the order of the active language."""
+    form = FORMS_OF_ADDRESS.get(honorific)
+    return form % {"name": name} if form else name
+
+
 class Speaker(models.Model):
     Honorific = Honorific
 
@@ -191,7 +209,7 @@ class Speaker(models.Model):
 
     @property
     def display_name(self) -> str:
-        return f"{self.get_honorific_display()} {self.name}" if self.honorific else self.name
+        return addressed(self.honorific, self.name)
 
 
 class Session(models.Model):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from agenda.models import Conference, Honorific, InterpretationLanguage
+from agenda.models import Conference, Honorific, InterpretationLanguage, addressed
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_LENGTH = 8
@@ -152,6 +152,11 @@ class Registration(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def addressed_name(self) -> str:
+        """How letters and pages address the person, honorific included, in the active language."""
+        return addressed(self.honorific, self.full_name)
 
     @property
     def is_active(self) -> bool:

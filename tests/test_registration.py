@@ -51,8 +51,22 @@ def test_it_writes_in_the_language_the_person_registered_in(
     assert registration.language == "ru"
     assert f"/ru/my/{registration.token}/" in message.body
     assert "16 октября 2023" in message.body
+    assert message.body.startswith("Здравствуйте, г-жа Әйгерім Қасымова!")
     html = message.alternatives[0].content
     assert '<html lang="ru">' in html
+
+
+def test_it_addresses_a_kazakh_reader_with_the_honorific_after_the_name(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    post_registration(client, django_capture_on_commit_callbacks, path="/kk/register/")
+
+    registration = Registration.objects.get()
+    assert outbox.outbox[0].body.startswith("Сәлеметсіз бе, Әйгерім Қасымова ханым!")
+    page = client.get(f"/kk/my/{registration.token}/").content.decode()
+    assert "Әйгерім Қасымова ханым" in page
+    english_page = client.get(f"/my/{registration.token}/").content.decode()
+    assert "Ms Әйгерім Қасымова" in english_page
 
 
 def test_it_confirms_at_once_when_the_conference_needs_no_approval(
