@@ -149,6 +149,7 @@ class ConferenceAdmin(ConferenceZoneMixin, TranslationAdmin):
                     "registration_opens_at",
                     "registration_closes_at",
                     "requires_approval",
+                    "personal_data_kept_months",
                     "programme_is_draft",
                 )
             },

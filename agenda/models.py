@@ -3,6 +3,7 @@ import zoneinfo
 from datetime import date, datetime, tzinfo
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -73,6 +74,12 @@ class Conference(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Seats for attendees."))
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    personal_data_kept_months = models.PositiveSmallIntegerField(
+        _("personal data kept for (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("How long after the conference registrants' personal data is kept; the privacy notice says so."),
+    )
     requires_approval = models.BooleanField(
         _("registrations need approval"),
         default=True,

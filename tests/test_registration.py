@@ -362,3 +362,36 @@ def test_it_keeps_a_status_changed_while_the_person_edited_their_details(
     registration = Registration.objects.get()
     assert registration.status == "confirmed"
     assert registration.position == "Deputy Chair"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "months", "promise"),
+    [
+        ("", 1, "at most 1 month after it"),
+        ("", 6, "at most 6 months after it"),
+        ("/ru", 21, "не более 21 месяца после её проведения"),
+        ("/ru", 6, "не более 6 месяцев после её проведения"),
+        ("/kk", 6, "6 айдан аспайтын мерзімде"),
+    ],
+)
+def test_the_privacy_notice_says_how_long_this_conference_keeps_personal_data(
+    client, conference_2023, prefix, months, promise
+):
+    conference_2023.personal_data_kept_months = months
+    conference_2023.save()
+
+    page = client.get(f"{prefix}/privacy/").content.decode()
+
+    assert promise in " ".join(page.split())
+
+
+@pytest.mark.parametrize("months", [0, 61])
+def test_organisers_cannot_promise_to_keep_personal_data_for_ever(conference_2023, months):
+    from django.core.exceptions import ValidationError
+
+    conference_2023.personal_data_kept_months = months
+
+    with pytest.raises(ValidationError) as refusal:
+        conference_2023.full_clean()
+
+    assert list(refusal.value.message_dict) == ["personal_data_kept_months"]  # shown beside that field
