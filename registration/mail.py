@@ -1,12 +1,14 @@
 """The email outbox: a row written with the change that needs it, sent once by a Celery task.
 
-`queue_email` renders the message in the registrant's language inside the caller's
-transaction and queues the send task only when that transaction commits. `deliver`
-claims the row under a lock, so a row queued twice is sent once; SMTP trouble defers
-it with backoff, and `requeue_due_emails` (Celery beat) picks up whatever is left.
+`queue_email` writes the row inside the caller's transaction and queues the send task
+only when that transaction commits. `deliver` claims the row under a lock, so a row
+queued twice is sent once, renders it in the registrant's language, and sends the emails
+to one person in the order they were written; SMTP trouble defers it with backoff, and
+`requeue_due_emails` (Celery beat) picks up whatever is left.
 """
 
 import logging
+import math
 import smtplib
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -31,6 +33,8 @@ FIRST_RETRY_SECONDS = 5
 LONGEST_WAIT_SECONDS = 300
 # A task normally picks a row up within seconds; older untouched rows lost theirs.
 LOST_AFTER = timedelta(seconds=60)
+# How long an email waits, at least, for an earlier one to the same person to go first.
+IN_ORDER_WAIT_SECONDS = 3
 Kind = OutgoingEmail.Kind
 RENDERED_FIELDS = ("subject", "body_text", "body_html", "calendar")
 
@@ -151,6 +155,11 @@ def deliver(email_id: int) -> int | None:
         )
         if email is None:
             return None  # sent already, failed for good, not due yet, or another worker holds it
+        wait = wait_for_earlier_email(email, now)
+        if wait:
+            email.next_attempt_at = now + timedelta(seconds=wait)
+            email.save(update_fields=["next_attempt_at"])
+            return wait
         email.attempts += 1
         if not email.subject:
             render_into(email)
@@ -171,6 +180,27 @@ def deliver(email_id: int) -> int | None:
         email.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", *RENDERED_FIELDS])
     logger.info("email %s sent (%s)", email.pk, email.kind)
     return None
+
+
+def wait_for_earlier_email(email: OutgoingEmail, now) -> int:
+    """Seconds to wait while an earlier email to the same person is unsent; 0 to send now.
+
+    A person reads "confirmed" before "cancelled", even when the first was held up.
+    """
+    earlier = (
+        OutgoingEmail.objects.filter(
+            registration_id=email.registration_id, status=OutgoingEmail.Status.QUEUED, pk__lt=email.pk
+        )
+        .order_by("pk")
+        .values("next_attempt_at")
+        .first()
+    )
+    if earlier is None:
+        return 0
+    due = earlier["next_attempt_at"]
+    if due is None or due <= now:
+        return IN_ORDER_WAIT_SECONDS  # it is being sent, or about to be
+    return max(IN_ORDER_WAIT_SECONDS, math.ceil((due - now).total_seconds()) + 1)
 
 
 def give_up(email: OutgoingEmail, error: Exception) -> None:
@@ -207,7 +237,7 @@ def requeue_due_emails() -> int:
     waiting = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED, next_attempt_at__gt=now)
     if waiting.exists() and mail_server_reachable():
         waiting.update(next_attempt_at=now)  # due now: the server answers again
-    ids = list(due_emails(now).values_list("pk", flat=True))
+    ids = list(due_emails(now).order_by("pk").values_list("pk", flat=True))
     for email_id in ids:
         send_email.delay(email_id)
     if ids:

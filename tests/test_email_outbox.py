@@ -124,6 +124,34 @@ def test_it_sends_a_row_once_however_often_its_task_runs(conference_2023, django
 
 
 @pytest.mark.django_db
+def test_it_sends_a_persons_emails_in_the_order_they_were_written(conference_2023, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        registration = register_quietly(conference_2023)  # "received", its send not run yet
+        services.cancel_registration(registration)  # "cancelled", written after it
+    received, cancelled = OutgoingEmail.objects.order_by("pk")
+    received.next_attempt_at = timezone.now() + timedelta(seconds=45)  # held up by a failed attempt
+    received.save()
+
+    wait = mail.deliver(cancelled.pk)
+
+    cancelled.refresh_from_db()
+    assert outbox.outbox == []
+    assert 45 <= wait <= 47  # until the earlier one is due again
+    assert (cancelled.status, cancelled.attempts) == ("queued", 0)  # waiting is not a failed attempt
+    assert cancelled.next_attempt_at > received.next_attempt_at
+
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now())  # both due: time has passed
+    assert mail.deliver(cancelled.pk) == mail.IN_ORDER_WAIT_SECONDS  # still second in line
+    assert mail.deliver(received.pk) is None
+    OutgoingEmail.objects.filter(pk=cancelled.pk).update(next_attempt_at=timezone.now())
+    assert mail.deliver(cancelled.pk) is None
+    assert [message.subject.split(" (")[0] for message in outbox.outbox] == [
+        "Registration received",
+        "Registration cancelled",
+    ]
+
+
+@pytest.mark.django_db
 def test_it_defers_with_backoff_while_the_mail_server_is_down_then_gives_up(
     conference_2023, django_capture_on_commit_callbacks, settings
 ):

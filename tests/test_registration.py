@@ -233,7 +233,7 @@ def test_it_lets_a_person_correct_details_but_not_email_or_category(client, regi
 
 
 def test_it_cancels_only_after_a_confirmation_step(client, registration_open, django_capture_on_commit_callbacks):
-    client.post("/register/", registration_details())
+    post_registration(client, django_capture_on_commit_callbacks)
     registration = Registration.objects.get()
 
     confirm_page = client.get(f"/my/{registration.token}/cancel/")
@@ -260,7 +260,7 @@ def test_it_answers_404_for_a_guessed_or_changed_token(client, registration_open
 def test_it_mails_a_lost_link_without_saying_whether_the_address_is_known(
     client, registration_open, django_capture_on_commit_callbacks
 ):
-    client.post("/register/", registration_details())
+    post_registration(client, django_capture_on_commit_callbacks)
     outbox.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -275,7 +275,7 @@ def test_it_mails_one_person_only_a_few_links_an_hour_however_often_it_is_asked(
     client, registration_open, django_capture_on_commit_callbacks
 ):
     """Anyone can ask for a registrant's link; nobody may flood her inbox with it."""
-    client.post("/register/", registration_details())
+    post_registration(client, django_capture_on_commit_callbacks)
     outbox.outbox.clear()
     unknown = client.post("/my/", {"email": "nobody@example.org"})
 
