@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -161,10 +161,20 @@ def deliver(email_id: int) -> int | None:
             email.save(update_fields=["next_attempt_at"])
             return wait
         email.attempts += 1
-        if not email.subject:
-            render_into(email)
         try:
-            build_message(email).send()
+            if not email.subject:
+                render_into(email)
+            message = build_message(email)
+        except DatabaseError:
+            raise
+        except Exception as error:
+            # A message that cannot be built fails the same way every time: it is marked
+            # failed for organisers to see, instead of coming back every minute and holding
+            # back the person's later emails.
+            logger.exception("email %s could not be built", email.pk)
+            return give_up(email, error)
+        try:
+            message.send()
         except (smtplib.SMTPException, OSError) as error:
             if is_permanent(error) or now - email.created_at >= GIVE_UP_AFTER:
                 return give_up(email, error)
@@ -192,15 +202,17 @@ def wait_for_earlier_email(email: OutgoingEmail, now) -> int:
             registration_id=email.registration_id, status=OutgoingEmail.Status.QUEUED, pk__lt=email.pk
         )
         .order_by("pk")
-        .values("next_attempt_at")
+        .values("next_attempt_at", "created_at")
         .first()
     )
     if earlier is None:
         return 0
     due = earlier["next_attempt_at"]
-    if due is None or due <= now:
-        return IN_ORDER_WAIT_SECONDS  # it is being sent, or about to be
-    return max(IN_ORDER_WAIT_SECONDS, math.ceil((due - now).total_seconds()) + 1)
+    if due is not None and due > now:
+        return max(IN_ORDER_WAIT_SECONDS, math.ceil((due - now).total_seconds()) + 1)  # deferred: until it is due
+    if due is None and now - earlier["created_at"] >= LOST_AFTER:
+        return int(LOST_AFTER.total_seconds())  # its task was lost: the sweep queues it again
+    return IN_ORDER_WAIT_SECONDS  # it is being sent, or about to be
 
 
 def give_up(email: OutgoingEmail, error: Exception) -> None:

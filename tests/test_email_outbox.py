@@ -152,6 +152,42 @@ def test_it_sends_a_persons_emails_in_the_order_they_were_written(conference_202
 
 
 @pytest.mark.django_db
+def test_it_fails_an_email_that_cannot_be_built_and_sends_the_next_one(
+    conference_2023, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        registration = register_quietly(conference_2023)
+        services.cancel_registration(registration)
+    received, cancelled = OutgoingEmail.objects.order_by("pk")
+
+    def broken_template(registration, kind):
+        raise ValueError("a template error")
+
+    monkeypatch.setattr(mail, "render_email", broken_template)
+    assert mail.deliver(received.pk) is None
+    monkeypatch.undo()
+    assert mail.deliver(cancelled.pk) is None
+
+    received.refresh_from_db()
+    assert (received.status, received.last_error) == ("failed", "ValueError")
+    assert [message.subject.split(" (")[0] for message in outbox.outbox] == ["Registration cancelled"]
+
+
+@pytest.mark.django_db
+def test_it_waits_for_the_sweep_behind_an_email_whose_task_was_lost(
+    conference_2023, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        registration = register_quietly(conference_2023)
+        services.cancel_registration(registration)
+    received, cancelled = OutgoingEmail.objects.order_by("pk")
+    OutgoingEmail.objects.filter(pk=received.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+
+    assert mail.deliver(cancelled.pk) == 60  # not every 3 s until the sweep queues the lost one again
+    assert outbox.outbox == []
+
+
+@pytest.mark.django_db
 def test_it_defers_with_backoff_while_the_mail_server_is_down_then_gives_up(
     conference_2023, django_capture_on_commit_callbacks, settings
 ):
