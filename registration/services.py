@@ -81,7 +81,7 @@ def lock(conference: Conference) -> Conference:
         row = cursor.fetchone()
     if row is None:
         raise Conference.DoesNotExist
-    conference.capacity, conference.requires_approval = row
+    conference.capacity, conference.requires_approval = row[0], bool(row[1])  # SQLite answers 0 or 1
     return conference
 
 
@@ -166,7 +166,11 @@ LINK_EMAILS_PER_HOUR = 3
 
 
 def mail_link_again(registration: Registration) -> bool:
-    """Queue the personal link unless this person was sent it too often lately; say which."""
+    """Queue the personal link unless this person was sent it too often lately; say which.
+
+    Call in a transaction: the registration's row lock makes simultaneous requests count in turn.
+    """
+    Registration.objects.select_for_update().filter(pk=registration.pk).exists()
     an_hour_ago = timezone.now() - timedelta(hours=1)
     recent = registration.emails.filter(kind=Kind.LINK_RESENT, created_at__gte=an_hour_ago).count()
     if recent >= LINK_EMAILS_PER_HOUR:

@@ -138,3 +138,15 @@ def test_it_never_overfills_while_people_register_and_cancel_at_once(small_confe
     assert set(newcomers.values_list("status", flat=True)) == {"waitlisted"}
     assert newcomers.count() == 20
     assert sum(SEAT_FREE in m.subject for m in outbox.outbox) == 5
+
+
+def test_it_mails_a_link_only_three_times_however_many_ask_at_once(small_conference):
+    """Eight visitors ask for one registrant's link at the same moment: she gets three emails."""
+    services.register_attendee(conference=small_conference, details=details(1), language="en")
+    OutgoingEmail.objects.all().delete()  # only the link emails count here
+
+    run_together(
+        [lambda: services.send_link_again(conference=small_conference, email="PERSON001@example.org") for _ in range(8)]
+    )
+
+    assert OutgoingEmail.objects.filter(kind="link_resent").count() == 3
