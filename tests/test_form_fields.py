@@ -27,6 +27,7 @@ def test_choices_are_shared_but_still_offered_and_checked():
     form = RegistrationForm({"category": "astronaut"})
 
     assert form.fields["category"].choices is RegistrationForm.base_fields["category"].choices
+    assert form.fields["category"].widget.choices is form.fields["category"].choices  # a tuple: nobody can change it
     assert ("parliamentarian", "Parliamentarian") in [
         (value, str(label)) for value, label in form.fields["category"].choices
     ]

@@ -50,11 +50,14 @@ def copied_cheaply(form_class: type[forms.BaseForm], *, empty_choices: tuple[str
     """Make each form of this class copy its fields cheaply (see the module's docstring).
 
     Fields named in `empty_choices` lose their class-level choices; each form assigns its own.
+    Other choice lists are read once, here (model fields' choices come as callables): a
+    list that changes while the site runs belongs in `empty_choices`.
     """
     for name, field in form_class.base_fields.items():
         if type(field).__deepcopy__ not in FIELD_COPIERS or type(field.widget).__deepcopy__ not in WIDGET_COPIERS:
             raise TypeError(f"{form_class.__name__}.{name}: {type(field).__name__} copies itself in its own way")
         if isinstance(field, forms.ChoiceField):
-            field._choices = field.widget.choices = SharedChoices(() if name in empty_choices else field.choices)
+            # Past the `choices` setters, which would turn the tuple back into a list.
+            field._choices = field.widget._choices = SharedChoices(() if name in empty_choices else field.choices)
     form_class.base_fields = FieldTemplates(form_class.base_fields)
     return form_class
