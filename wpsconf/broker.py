@@ -9,17 +9,20 @@ Settings use it for `redis://` brokers only (`rediss://` keeps kombu's own TLS s
 from contextlib import contextmanager
 
 from kombu.transport import redis
-from kombu.utils.objects import cached_property
 
 
 class Channel(redis.Channel):
-    @cached_property
-    def publishing_client(self):
-        return self._create_client()
+    _publishing_client = None
 
     @contextmanager
     def conn_or_acquire(self, client=None):
-        yield client or self.publishing_client
+        if client is not None:
+            yield client
+            return
+        # Kombu drops its pool after a fork or a reconnection: follow it to the new one.
+        if self._publishing_client is None or self._publishing_client.connection_pool is not self.pool:
+            self._publishing_client = self._create_client()
+        yield self._publishing_client
 
 
 class Transport(redis.Transport):
