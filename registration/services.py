@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +47,16 @@ def registration_window(conference: Conference, now: datetime | None = None) -> 
 class Outcome:
     registration: Registration
     created: bool
+
+
+def waiting_list_position(registration: Registration) -> int | None:
+    """1 for the first in line; None for someone not on the waiting list."""
+    if registration.status != Status.WAITLISTED:
+        return None
+    ahead = registration.conference.registrations.filter(status=Status.WAITLISTED).filter(
+        Q(queued_at__lt=registration.queued_at) | Q(queued_at=registration.queued_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
 
 
 def seats_taken(conference: Conference) -> int:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("my/", views.lost_link, name="lost-link"),
     path("my/<slug:token>/", views.personal_page, name="personal-page"),
     path("my/<slug:token>/cancel/", views.cancel, name="cancel"),
+    path("my/<slug:token>/invitation.ics", views.calendar_invitation, name="calendar-invitation"),
     path("privacy/", views.privacy, name="privacy"),
 ]

@@ -11,8 +11,10 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from agenda.models import Conference
+from agenda.services import conference_invitation
 from registration import services
 from registration.forms import DetailsForm, LostLinkForm, RegistrationForm
+from registration.mail import personal_url
 from registration.models import Registration, new_reference
 
 # The done page's address carries the reference, signed: no session row per registration,
@@ -108,8 +110,26 @@ def personal_page(request: HttpRequest, token: str) -> HttpResponse:
     response = render(
         request,
         "registration/personal_page.html",
-        {"registration": registration, "conference": registration.conference, "form": form},
+        {
+            "registration": registration,
+            "conference": registration.conference,
+            "form": form,
+            "waiting_list_position": services.waiting_list_position(registration),
+        },
     )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+def calendar_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The conference in the person's calendar, once their place is confirmed."""
+    registration = own_registration(token)
+    if registration.status != Registration.Status.CONFIRMED:
+        raise Http404("Only a confirmed place has a calendar invitation.")
+    invitation = conference_invitation(registration.conference, url=personal_url(registration))
+    response = HttpResponse(invitation, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{registration.conference.slug}.ics"'
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -250,3 +251,22 @@ def test_an_organiser_declines_a_registration_with_a_reason(page, registration_o
     registration.refresh_from_db()
     assert registration.status == "declined"
     assert "allocated by delegation" in mail.outbox[0].body
+
+
+def test_a_confirmed_registrant_adds_the_conference_to_her_calendar(page, registration_open):
+    Conference.objects.filter(slug="wps-2023").update(requires_approval=False)
+    open_registration_form(page, "")
+    fill_in_as_parliamentarian(page, "", parliament="Parliament of the Republic of Kazakhstan")
+    submit(page)
+    expect(page.locator("[data-reference]")).to_have_text(REFERENCE)
+
+    page.goto(personal_path_in(mail.outbox[0]))
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "confirmed")
+    with page.expect_download() as download_info:
+        link(page, "", "Add the conference to my calendar", "/invitation.ics").click()
+
+    download = download_info.value
+    assert download.suggested_filename == "wps-2023.ics"
+    calendar = Path(download.path()).read_text()
+    assert "BEGIN:VCALENDAR" in calendar
+    assert "DTSTART:20231016T040000Z" in calendar  # 10:00 in Almaty

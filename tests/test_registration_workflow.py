@@ -699,3 +699,43 @@ def test_it_never_shows_gender_beside_a_name_in_the_admin(
     assert 'name="gender"' not in change_page.content.decode()
     assert "gender" not in listing.context["cl"].list_filter
     assert 'name="conference"' not in change_page.content.decode()  # moving people would bypass seat counts
+
+
+# --- the personal page: place in line, calendar -----------------------------------------------------------
+
+
+def test_it_tells_each_waiting_person_their_place_in_line(client, small_conference, django_capture_on_commit_callbacks):
+    first_seated, _second_seated, *waiting = register_many(small_conference, django_capture_on_commit_callbacks, 5)
+
+    assert [services.waiting_list_position(person) for person in waiting] == [1, 2, 3]
+    assert services.waiting_list_position(first_seated) is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(first_seated)  # the first in line takes the seat
+
+    assert [services.waiting_list_position(fresh(person)) for person in waiting] == [None, 1, 2]
+    page = client.get(f"/ru/my/{waiting[2].token}/").content.decode()
+    assert 'data-waiting-position="2"' in page
+    assert "Ваш номер в очереди: 2." in page
+
+
+def test_a_confirmed_person_downloads_the_conference_for_their_calendar(
+    client, small_conference, django_capture_on_commit_callbacks
+):
+    seated, pending, waiting = register_many(small_conference, django_capture_on_commit_callbacks, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_registration(seated)
+
+    page = client.get(f"/my/{seated.token}/").content.decode()
+    response = client.get(f"/my/{seated.token}/invitation.ics")
+
+    assert f'href="/my/{seated.token}/invitation.ics"' in page
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="wps-2023.ics"'
+    calendar = response.content.decode()
+    assert "DTSTART:20231016T040000Z" in calendar
+    assert f"/my/{seated.token}/" in calendar
+    for not_confirmed in (pending, waiting):
+        assert client.get(f"/my/{not_confirmed.token}/invitation.ics").status_code == 404
+        assert "invitation.ics" not in client.get(f"/my/{not_confirmed.token}/").content.decode()
