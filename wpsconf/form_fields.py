@@ -4,21 +4,14 @@ Django deep-copies a form class's fields for every form it builds, choice lists 
 For the registration form that copy was a fifth of a registration's CPU time. Here each
 field is copied the way Django's own `__deepcopy__` methods do it (the field, its widget,
 the widget's attrs, the error messages and validators), but without the generic copy
-protocol, and choice lists are shared, since nothing changes one in place.
+protocol, and choice lists become tuples shared by every form, since nothing changes one
+in place.
 
 Only field and widget classes whose copying is exactly Django's are accepted; any other
 makes `copied_cheaply` refuse the form class when it is defined.
 """
 
 from django import forms
-
-
-class SharedChoices(tuple):
-    """A choice list nobody changes in place, so every form's copy of the field can share it."""
-
-    def __deepcopy__(self, memo: dict) -> "SharedChoices":
-        return self
-
 
 FIELD_COPIERS = {forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__}
 WIDGET_COPIERS = {forms.Widget.__deepcopy__, forms.widgets.ChoiceWidget.__deepcopy__}
@@ -58,6 +51,6 @@ def copied_cheaply(form_class: type[forms.BaseForm], *, empty_choices: tuple[str
             raise TypeError(f"{form_class.__name__}.{name}: {type(field).__name__} copies itself in its own way")
         if isinstance(field, forms.ChoiceField):
             # Past the `choices` setters, which would turn the tuple back into a list.
-            field._choices = field.widget._choices = SharedChoices(() if name in empty_choices else field.choices)
+            field._choices = field.widget._choices = () if name in empty_choices else tuple(field.choices)
     form_class.base_fields = FieldTemplates(form_class.base_fields)
     return form_class
