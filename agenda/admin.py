@@ -107,17 +107,23 @@ class ConferenceZoneMixin:
 class ConferenceForm(forms.ModelForm):
     class Meta:
         model = Conference
-        fields = ("capacity",)  # the admin adds the rest from its fieldsets
+        fields = ("capacity", "media_capacity")  # the admin adds the rest from its fieldsets
 
-    def clean_capacity(self) -> int:
+    def seats_that_fit(self, name: str, *, media: bool) -> int:
         # Seats belong to the registration app; it says whether a capacity still fits.
         from registration.services import capacity_errors
 
-        capacity = self.cleaned_data["capacity"]
-        error = capacity_errors(self.instance, capacity)
+        capacity = self.cleaned_data[name]
+        error = capacity_errors(self.instance, capacity, media=media)
         if error:
             raise ValidationError(error)
         return capacity
+
+    def clean_capacity(self) -> int:
+        return self.seats_that_fit("capacity", media=False)
+
+    def clean_media_capacity(self) -> int:
+        return self.seats_that_fit("media_capacity", media=True)
 
 
 @admin.register(Conference)
@@ -146,6 +152,7 @@ class ConferenceAdmin(ConferenceZoneMixin, TranslationAdmin):
             {
                 "fields": (
                     "capacity",
+                    "media_capacity",
                     "registration_opens_at",
                     "registration_closes_at",
                     "requires_approval",
@@ -158,7 +165,7 @@ class ConferenceAdmin(ConferenceZoneMixin, TranslationAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
+        if change and {"capacity", "media_capacity"} & set(form.changed_data):
             from registration.services import give_free_seats
 
             give_free_seats(obj)

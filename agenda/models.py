@@ -72,6 +72,11 @@ class Conference(models.Model):
         _("hashtags"), max_length=300, blank=True, validators=[validate_hashtags], help_text=_("Separated by spaces.")
     )
     capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Seats for attendees."))
+    media_capacity = models.PositiveIntegerField(
+        _("media seats"),
+        default=0,
+        help_text=_("Accredited journalists, photographers and crews, counted apart from the attendees' seats."),
+    )
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     personal_data_kept_months = models.PositiveSmallIntegerField(

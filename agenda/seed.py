@@ -98,6 +98,7 @@ CONFERENCE = {
     "contact_email": "secretariat@example.org",
     "hashtags": "#TheDialogueOfWomenOfCentralAsia #WomenPeaceAndSecurity",
     "capacity": 300,
+    "media_capacity": 60,
     "registration_opens_at": almaty(9, 0, day=(2023, 9, 1)),
     "registration_closes_at": almaty(18, 0, day=(2023, 10, 13)),
     "requires_approval": True,

@@ -38,6 +38,16 @@ def country_choices(language: str) -> list[tuple[str, str]]:
         return [("", "---------"), *((code, str(name)) for code, name in countries)]
 
 
+def use_country_list(form: forms.BaseForm, names: tuple[str, ...]) -> None:
+    """Give the form's country fields the cached list of the active language."""
+    for name in names:
+        if name in form.fields:
+            # The cached list is already in Django's normal form: assigned past the `choices`
+            # setters, which would normalise and copy all 250 entries for every form.
+            field = form.fields[name]
+            field._choices = field.widget._choices = country_choices(get_language())
+
+
 def categories_needing(field: str) -> str:
     return " ".join(category for category, fields in CATEGORY_FIELDS.items() if field in fields)
 
@@ -70,16 +80,16 @@ class DetailsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name in COUNTRY_FIELDS:
-            # The cached list is already in Django's normal form: assigned past the `choices`
-            # setters, which would normalise and copy all 250 entries for every form.
-            field = self.fields[name]
-            field._choices = field.widget._choices = country_choices(get_language())
+        use_country_list(self, COUNTRY_FIELDS)
         self.fields["gender"].widget = forms.RadioSelect(choices=Registration.Gender.choices[1:])
         self.fields["interpretation_language"].widget = forms.RadioSelect(
             choices=self.fields["interpretation_language"].choices[1:]
         )
         self.keep_category_fields()
+        if self.instance.is_media:
+            self.fields.pop("no_photography", None)  # the press are the ones asked not to photograph
+            self.fields["organisation"].label = _("Media outlet")
+            self.fields["position"].label = _("Job title")
 
     @functools.cached_property
     def helper(self) -> FormHelper:
@@ -91,13 +101,13 @@ class DetailsForm(forms.ModelForm):
     def keep_category_fields(self) -> None:
         """A registrant corrects only the fields of the category they registered in."""
         for name in set(ALL_CATEGORY_FIELDS) - set(CATEGORY_FIELDS[self.instance.category]):
-            del self.fields[name]
+            self.fields.pop(name, None)
 
     def layout(self) -> Layout:
         return Layout(
             Fieldset(_("About you"), *PERSONAL_FIELDS),
             Div(*[name for name in ALL_CATEGORY_FIELDS if name in self.fields]),
-            Fieldset(_("Your needs"), *NEEDS_FIELDS),
+            Fieldset(_("Your needs"), *[name for name in NEEDS_FIELDS if name in self.fields]),
             Submit("submit", self.submit_label, css_class="btn-lg"),
         )
 
@@ -189,6 +199,22 @@ class RegistrationForm(DetailsForm):
 
 copied_cheaply(DetailsForm, empty_choices=COUNTRY_FIELDS)
 copied_cheaply(RegistrationForm, empty_choices=COUNTRY_FIELDS)
+
+
+class MediaApplicantForm(RegistrationForm):
+    """The person in a media accreditation request; the category is media, always."""
+
+    category = None
+
+    class Meta(RegistrationForm.Meta):
+        fields = ("email", *PERSONAL_FIELDS, "interpretation_language", "accessibility_needs", "dietary_needs")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, instance=Registration(category=Category.MEDIA), **kwargs)
+        self.fields["country"].label = _("Country of residence")
+
+    def chosen_category(self) -> str:
+        return Category.MEDIA
 
 
 class LostLinkForm(forms.Form):

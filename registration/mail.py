@@ -36,6 +36,10 @@ LOST_AFTER = timedelta(seconds=60)
 # How long an email waits, at least, for an earlier one to the same person to go first.
 IN_ORDER_WAIT_SECONDS = 3
 Kind = OutgoingEmail.Kind
+# These carry a reviewer's message, written into them when they are queued: asking again
+# for more information must not change what an earlier email says.
+WRITTEN_AT_ONCE = {Kind.MEDIA_MORE_INFO, Kind.MEDIA_REJECTED, Kind.MEDIA_REVOKED}
+WITH_CALENDAR = {Kind.CONFIRMED, Kind.PROMOTED, Kind.MEDIA_APPROVED}
 RENDERED_FIELDS = ("subject", "body_text", "body_html", "calendar")
 
 
@@ -53,6 +57,7 @@ def render_email(registration: Registration, kind: str) -> dict[str, str]:
     conference = registration.conference
     context = {
         "registration": registration,
+        "accreditation": getattr(registration, "accreditation", None) if registration.is_media else None,
         "conference": conference,
         "personal_url": personal_url(registration),
         "site_url": settings.SITE_URL,
@@ -71,9 +76,10 @@ def queue_email(registration: Registration, kind: str) -> OutgoingEmail:
     The row says who gets which email; the message is rendered when it is sent, so the
     transaction (which may hold the conference's seat lock) stays short.
     """
-    email = OutgoingEmail.objects.create(
-        registration=registration, kind=kind, to=registration.email, language=registration.language
-    )
+    email = OutgoingEmail(registration=registration, kind=kind, to=registration.email, language=registration.language)
+    if kind in WRITTEN_AT_ONCE:
+        render_into(email)
+    email.save()
     schedule_send(email.pk)
     return email
 
@@ -83,7 +89,7 @@ def render_into(email: OutgoingEmail) -> None:
     registration = email.registration
     for field, value in render_email(registration, email.kind).items():
         setattr(email, field, value)
-    if registration.status == Registration.Status.CONFIRMED and email.kind in (Kind.CONFIRMED, Kind.PROMOTED):
+    if registration.status == Registration.Status.CONFIRMED and email.kind in WITH_CALENDAR:
         with translation.override(registration.language):
             email.calendar = conference_invitation(registration.conference, url=personal_url(registration)).decode()
 

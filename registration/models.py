@@ -67,7 +67,7 @@ class Registration(models.Model):
 
     ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED)
 
-    # Indexed by registration_queue_idx, which starts with the conference.
+    # Indexed by registration_seats_idx, which starts with the conference.
     conference = models.ForeignKey(
         Conference,
         on_delete=models.PROTECT,
@@ -141,7 +141,11 @@ class Registration(models.Model):
             models.UniqueConstraint(fields=["reference"], name="registration_reference_unique"),
             models.UniqueConstraint(fields=["token"], name="registration_token_unique"),
         ]
-        indexes = [models.Index(fields=["conference", "status", "queued_at"], name="registration_queue_idx")]
+        # The category sits in the index so that the media's seats and everyone else's are
+        # each counted from the index alone.
+        indexes = [
+            models.Index(fields=["conference", "status", "category", "queued_at"], name="registration_seats_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.full_name}"
@@ -162,6 +166,11 @@ class Registration(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
+    @property
+    def is_media(self) -> bool:
+        """Media hold seats of their own and are confirmed by an accreditation review."""
+        return self.category == self.Category.MEDIA
+
 
 class OutgoingEmail(models.Model):
     """One email to one registrant: written with the change that causes it, sent by a Celery task."""
@@ -174,6 +183,11 @@ class OutgoingEmail(models.Model):
         DECLINED = "declined", _("Registration declined")
         CANCELLED = "cancelled", _("Registration cancelled")
         LINK_RESENT = "link_resent", _("Personal link sent again")
+        MEDIA_RECEIVED = "media_received", _("Accreditation request received")
+        MEDIA_APPROVED = "media_approved", _("Accreditation approved")
+        MEDIA_MORE_INFO = "media_more_info", _("More information needed for accreditation")
+        MEDIA_REJECTED = "media_rejected", _("Accreditation rejected")
+        MEDIA_REVOKED = "media_revoked", _("Accreditation revoked")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -2,10 +2,11 @@
 
 Seats are counted under a row lock on the conference, so pending + confirmed never
 exceed its capacity whatever arrives at once; the waiting list is served in the
-order people joined it.
+order people joined it. Media have seats and a waiting list of their own (the
+conference's media seats); everyone else shares the attendees' seats.
 """
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -23,7 +24,9 @@ from registration.models import OutgoingEmail, Registration
 
 Status = Registration.Status
 Kind = OutgoingEmail.Kind
+MEDIA = Registration.Category.MEDIA
 FIRST_EMAIL = {Status.PENDING: Kind.RECEIVED, Status.CONFIRMED: Kind.CONFIRMED, Status.WAITLISTED: Kind.WAITLISTED}
+FIRST_MEDIA_EMAIL = {Status.PENDING: Kind.MEDIA_RECEIVED, Status.WAITLISTED: Kind.WAITLISTED}
 
 
 class Window(StrEnum):
@@ -49,18 +52,28 @@ class Outcome:
     created: bool
 
 
+def same_seats(conference: Conference, *, media: bool):
+    """The registrations that share one pool of seats: the media's, or everyone else's."""
+    return conference.registrations.filter(Q(category=MEDIA) if media else ~Q(category=MEDIA))
+
+
+def capacity_of(conference: Conference, *, media: bool) -> int:
+    return conference.media_capacity if media else conference.capacity
+
+
 def waiting_list_position(registration: Registration) -> int | None:
     """1 for the first in line; None for someone not on the waiting list."""
     if registration.status != Status.WAITLISTED:
         return None
-    ahead = registration.conference.registrations.filter(status=Status.WAITLISTED).filter(
+    waiting = same_seats(registration.conference, media=registration.is_media).filter(status=Status.WAITLISTED)
+    ahead = waiting.filter(
         Q(queued_at__lt=registration.queued_at) | Q(queued_at=registration.queued_at, pk__lt=registration.pk)
     )
     return ahead.count() + 1
 
 
-def seats_taken(conference: Conference) -> int:
-    return conference.registrations.filter(status__in=Registration.ACTIVE_STATUSES).count()
+def seats_taken(conference: Conference, *, media: bool = False) -> int:
+    return same_seats(conference, media=media).filter(status__in=Registration.ACTIVE_STATUSES).count()
 
 
 def registered_address(conference: Conference, email: str) -> Registration | None:
@@ -68,19 +81,20 @@ def registered_address(conference: Conference, email: str) -> Registration | Non
     return conference.registrations.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email))).first()
 
 
-def seat_status(conference: Conference) -> str:
-    return Status.PENDING if conference.requires_approval else Status.CONFIRMED
+def seat_status(conference: Conference, *, media: bool) -> str:
+    """The status of someone given a seat: every accreditation is reviewed before it is confirmed."""
+    return Status.PENDING if media or conference.requires_approval else Status.CONFIRMED
 
 
 # Plain SQL: through the translated model's manager, compiling this query cost more CPU
 # than the rest of the seat transaction's statements together.
-LOCK_CONFERENCE_SQL = "SELECT capacity, requires_approval FROM {table} WHERE id = %s"
+LOCK_CONFERENCE_SQL = "SELECT capacity, media_capacity, requires_approval FROM {table} WHERE id = %s"
 
 
 def lock(conference: Conference) -> Conference:
     """Lock the conference row; every seat decision happens under this lock.
 
-    Only the two facts seats depend on are read (fresh, under the lock) into the instance.
+    Only the facts seats depend on are read (fresh, under the lock) into the instance.
     SQLite has no row locks (nor FOR UPDATE): it lets one writer at a time in anyway.
     """
     query = LOCK_CONFERENCE_SQL.format(table=connection.ops.quote_name(Conference._meta.db_table))
@@ -91,30 +105,41 @@ def lock(conference: Conference) -> Conference:
         row = cursor.fetchone()
     if row is None:
         raise Conference.DoesNotExist
-    conference.capacity, conference.requires_approval = row[0], bool(row[1])  # SQLite answers 0 or 1
+    conference.capacity, conference.media_capacity = row[0], row[1]
+    conference.requires_approval = bool(row[2])  # SQLite answers 0 or 1
     return conference
 
 
-def register_attendee(*, conference: Conference, details: dict, language: str) -> Outcome:
+def register_attendee(
+    *,
+    conference: Conference,
+    details: dict,
+    language: str,
+    along_with: Callable[[Registration], object] | None = None,
+) -> Outcome:
     """Register one person, or, for an address already registered, mail its existing link.
 
     Either way exactly one email goes out, and the caller shows the same page.
+    `along_with` writes what belongs to a new registration in the same transaction
+    (a media applicant's accreditation request).
     """
     email = details["email"]
+    media = details["category"] == MEDIA
     try:
         with transaction.atomic():
             conference = lock(conference)
-            active, anyone_waiting, existing_id = seats_and_address(conference, email)
+            active, anyone_waiting, existing_id = seats_and_address(conference, email, media=media)
             if existing_id:
                 existing = Registration.objects.select_related("conference").get(pk=existing_id)
                 mail_link_again(existing)
                 return Outcome(existing, created=False)
-            if anyone_waiting and active < conference.capacity:
+            capacity = capacity_of(conference, media=media)
+            if anyone_waiting and active < capacity:
                 # Seats freed without a promotion (capacity raised, someone waitlisted by
                 # hand) go to the people already waiting before anyone new.
-                active += len(fill_free_seats(conference))
+                active += len(fill_free_seats(conference, media=media))
             now = timezone.now()
-            status = seat_status(conference) if active < conference.capacity else Status.WAITLISTED
+            status = seat_status(conference, media=media) if active < capacity else Status.WAITLISTED
             registration = Registration.objects.create(
                 conference=conference,
                 language=language,
@@ -123,7 +148,9 @@ def register_attendee(*, conference: Conference, details: dict, language: str) -
                 queued_at=now if status == Status.WAITLISTED else None,
                 **details,
             )
-            mail.queue_email(registration, FIRST_EMAIL[status])
+            if along_with:
+                along_with(registration)
+            mail.queue_email(registration, (FIRST_MEDIA_EMAIL if media else FIRST_EMAIL)[status])
             return Outcome(registration, created=True)
     except IntegrityError:
         # The same address registered at the same moment (only possible without row locks, on SQLite).
@@ -135,32 +162,35 @@ def register_attendee(*, conference: Conference, details: dict, language: str) -
         return Outcome(existing, created=False)
 
 
-# One round trip under the seat lock, each part answered from an index: seats taken,
-# whether anyone waits, and the registration already made with this address, if any.
-# One equality per status, so that even with stale statistics (a burst of new rows)
-# each count is an index-only scan of at most the capacity.
+# One round trip under the seat lock, each part answered from an index: seats taken in
+# the person's pool, whether anyone waits in it, and the registration already made with
+# this address, if any. One equality per status, so that even with stale statistics (a
+# burst of new rows) each count is an index-only scan of at most the capacity.
 SEATS_AND_ADDRESS_SQL = """
 SELECT
-  (SELECT COUNT(*) FROM {table} WHERE conference_id = %s AND status = %s)
-  + (SELECT COUNT(*) FROM {table} WHERE conference_id = %s AND status = %s),
-  EXISTS (SELECT 1 FROM {table} WHERE conference_id = %s AND status = %s),
+  (SELECT COUNT(*) FROM {table} WHERE conference_id = %s AND status = %s AND category {pool} %s)
+  + (SELECT COUNT(*) FROM {table} WHERE conference_id = %s AND status = %s AND category {pool} %s),
+  EXISTS (SELECT 1 FROM {table} WHERE conference_id = %s AND status = %s AND category {pool} %s),
   (SELECT id FROM {table} WHERE conference_id = %s AND LOWER(email) = LOWER(%s) AND status <> %s)
 """
 
 
-def seats_and_address(conference: Conference, email: str) -> tuple[int, bool, int | None]:
+def seats_and_address(conference: Conference, email: str, *, media: bool) -> tuple[int, bool, int | None]:
     """Call with the conference locked, so the counts cannot change before the caller decides."""
     table = connection.ops.quote_name(Registration._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            SEATS_AND_ADDRESS_SQL.format(table=table),
+            SEATS_AND_ADDRESS_SQL.format(table=table, pool="=" if media else "<>"),
             [
                 conference.pk,
                 Status.PENDING,
+                MEDIA,
                 conference.pk,
                 Status.CONFIRMED,
+                MEDIA,
                 conference.pk,
                 Status.WAITLISTED,
+                MEDIA,
                 conference.pk,
                 email,
                 Status.CANCELLED,
@@ -212,30 +242,32 @@ def locked_registration(registration: Registration) -> tuple[Conference, Registr
     return conference, Registration.objects.select_for_update().select_related("conference").get(pk=registration.pk)
 
 
-def fill_free_seats(conference: Conference, *, passing_over: Collection[int] = ()) -> list[Registration]:
-    """Promote the first people on the waiting list into the seats now free. Call with the conference locked."""
-    free = conference.capacity - seats_taken(conference)
+def fill_free_seats(conference: Conference, *, media: bool, passing_over: Collection[int] = ()) -> list[Registration]:
+    """Promote the first people on one waiting list into the seats now free. Call with the conference locked."""
+    free = capacity_of(conference, media=media) - seats_taken(conference, media=media)
     if free <= 0:
         return []
     waiting = (
-        conference.registrations.filter(status=Status.WAITLISTED)
+        same_seats(conference, media=media)
+        .filter(status=Status.WAITLISTED)
         .exclude(pk__in=passing_over)
         .order_by("queued_at", "pk")
     )
     promoted = list(waiting.select_for_update()[:free])
     for registration in promoted:
-        change_status(registration, seat_status(conference), kind=Kind.PROMOTED, queued_at=None)
+        change_status(registration, seat_status(conference, media=media), kind=Kind.PROMOTED, queued_at=None)
     return promoted
 
 
 @transaction.atomic
 def give_free_seats(conference: Conference) -> list[Registration]:
-    """After organisers raise the capacity: the waiting list fills the new seats at once."""
-    return fill_free_seats(lock(conference))
+    """After organisers raise a capacity: the waiting lists fill the new seats at once."""
+    conference = lock(conference)
+    return fill_free_seats(conference, media=False) + fill_free_seats(conference, media=True)
 
 
-def capacity_errors(conference: Conference, capacity: int) -> str | None:
-    taken = seats_taken(conference) if conference.pk else 0
+def capacity_errors(conference: Conference, capacity: int, *, media: bool = False) -> str | None:
+    taken = seats_taken(conference, media=media) if conference.pk else 0
     if capacity < taken:
         return _(
             "%(taken)d people hold a seat (pending or confirmed): the capacity cannot be lower. "
@@ -252,12 +284,18 @@ def cancel_registration(registration: Registration) -> Registration:
     was_active = registration.is_active
     change_status(registration, Status.CANCELLED, kind=Kind.CANCELLED, queued_at=None)
     if was_active:
-        fill_free_seats(conference)
+        fill_free_seats(conference, media=registration.is_media)
     return registration
+
+
+def refuse_media(registration: Registration) -> None:
+    if registration.is_media:
+        raise ValidationError(_("Media are approved or declined under Accreditation requests, after their review."))
 
 
 @transaction.atomic
 def approve_registration(registration: Registration) -> Registration:
+    refuse_media(registration)
     conference, registration = locked_registration(registration)
     if registration.status == Status.WAITLISTED and seats_taken(conference) >= conference.capacity:
         raise ValidationError(_("No seat is free: the conference is full."))
@@ -270,13 +308,14 @@ def approve_registration(registration: Registration) -> Registration:
 def decline_registration(registration: Registration, *, reason: str) -> Registration:
     if not reason.strip():
         raise ValidationError(_("Give a reason for declining."))
+    refuse_media(registration)
     conference, registration = locked_registration(registration)
     if registration.status in (Status.CANCELLED, Status.DECLINED):
         raise ValidationError(_("This registration is already closed."))
     was_active = registration.is_active
     change_status(registration, Status.DECLINED, kind=Kind.DECLINED, decline_reason=reason.strip(), queued_at=None)
     if was_active:
-        fill_free_seats(conference)
+        fill_free_seats(conference, media=False)
     return registration
 
 
@@ -291,7 +330,7 @@ def waitlist_registration(registration: Registration, *, moved_together: Collect
     if not registration.is_active:
         raise ValidationError(_("Only pending or confirmed registrations can be moved to the waiting list."))
     change_status(registration, Status.WAITLISTED, kind=Kind.WAITLISTED, queued_at=timezone.now())
-    fill_free_seats(conference, passing_over={registration.pk, *moved_together})
+    fill_free_seats(conference, media=registration.is_media, passing_over={registration.pk, *moved_together})
     return registration
 
 

@@ -62,6 +62,12 @@ def _fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    """Each test keeps the documents it uploads in its own folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _default_language_and_zone():
     """A request leaves its language and the conference's zone active in the thread: reset both."""
     yield

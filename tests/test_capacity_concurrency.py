@@ -11,9 +11,11 @@ import pytest
 from django.core import mail as outbox
 from django.db import connection
 
+from accreditation import services as accreditation_services
 from registration import services
 from registration.models import OutgoingEmail, Registration
 from tests.conftest import registration_details
+from tests.documents import person_and_accreditation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -150,3 +152,27 @@ def test_it_mails_a_link_only_three_times_however_many_ask_at_once(small_confere
     )
 
     assert OutgoingEmail.objects.filter(kind="link_resent").count() == 3
+
+
+def test_media_and_attendees_arriving_at_once_each_fill_only_their_own_seats(small_conference):
+    """Twenty journalists and twenty attendees at the same moment: five media seats, ten attendee seats."""
+    small_conference.media_capacity = 5
+    small_conference.save()
+    applications = [person_and_accreditation(email=f"media{n:03d}@example.org") for n in range(20)]
+
+    def apply(person, accreditation):
+        return lambda: accreditation_services.request_accreditation(
+            conference=small_conference, person=person, accreditation=accreditation, language="en"
+        )
+
+    run_together(
+        [apply(*application) for application in applications] + [register(small_conference, n) for n in range(20)]
+    )
+
+    media = small_conference.registrations.filter(category="media")
+    attendees = small_conference.registrations.exclude(category="media")
+    assert media.filter(status="pending").count() == 5  # seated, awaiting review
+    assert media.filter(status="waitlisted").count() == 15
+    assert attendees.filter(status="confirmed").count() == CAPACITY
+    assert attendees.filter(status="waitlisted").count() == 20 - CAPACITY
+    assert media.filter(accreditation__isnull=False).count() == 20  # every registration has its request

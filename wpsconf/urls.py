@@ -12,5 +12,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("agenda.urls")),
     path("", include("registration.urls")),
+    path("", include("accreditation.urls")),
     prefix_default_language=False,
 )

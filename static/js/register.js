@@ -1,6 +1,8 @@
 // Shows only the fields of the chosen category. Without JavaScript every group
 // stays visible and the server still requires the chosen category's fields.
 document.addEventListener("DOMContentLoaded", () => {
+  const errors = document.getElementById("form-errors");
+  if (errors) errors.focus();
   const category = document.getElementById("id_category");
   if (!category) return;
   const groups = document.querySelectorAll("[data-for]");
@@ -11,6 +13,4 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   category.addEventListener("change", update);
   update();
-  const errors = document.getElementById("form-errors");
-  if (errors) errors.focus();
 });

@@ -1,0 +1,160 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accreditation import uploads
+from accreditation.models import (
+    DOCUMENT_FIELDS,
+    AccreditationRequest,
+    Equipment,
+    IdentityDocument,
+    OutletType,
+    WorkingLanguage,
+)
+from registration.forms import use_country_list
+
+COUNTRY_FIELDS = ("nationality", "outlet_country")
+DOCUMENT_TYPES = "application/pdf,image/jpeg,image/png"
+IMAGE_TYPES = "image/jpeg,image/png"
+
+
+class DocumentsForm(forms.ModelForm):
+    """The press card, the assignment letter and the photo, each checked by its content."""
+
+    class Meta:
+        model = AccreditationRequest
+        fields = DOCUMENT_FIELDS
+        widgets = {
+            "press_card": forms.FileInput(attrs={"accept": DOCUMENT_TYPES}),
+            "assignment_letter": forms.FileInput(attrs={"accept": "application/pdf"}),
+            "photo": forms.FileInput(attrs={"accept": IMAGE_TYPES}),
+        }
+        help_texts = {
+            "press_card": _("Both sides, as a PDF, JPEG or PNG file of up to 5 MB."),
+            "assignment_letter": _(
+                "On your outlet's letterhead, signed by an editor, naming you and this conference. "
+                "Freelancers: from the outlet that commissioned you. A PDF of up to 5 MB."
+            ),
+            "photo": _(
+                "For your badge: a recent passport-style photo, head and shoulders, taller than wide. "
+                "JPEG or PNG, up to 3 MB."
+            ),
+        }
+
+    def clean_press_card(self):
+        return self.checked("press_card", uploads.press_card)
+
+    def clean_assignment_letter(self):
+        return self.checked("assignment_letter", uploads.assignment_letter)
+
+    def clean_photo(self):
+        return self.checked("photo", uploads.badge_photo)
+
+    def checked(self, name: str, check):
+        upload = self.cleaned_data.get(name)
+        # A new upload is checked; the instance's stored file (or nothing) passes as it is.
+        if upload and upload != getattr(self.instance, name):
+            return check(upload)
+        return upload
+
+
+class AccreditationForm(DocumentsForm):
+    """What a media applicant tells the press office beyond the personal details."""
+
+    equipment = forms.MultipleChoiceField(
+        label=_("Equipment you will bring"),
+        choices=Equipment.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    outlet_website = forms.URLField(
+        label=AccreditationRequest._meta.get_field("outlet_website").verbose_name,
+        help_text=AccreditationRequest._meta.get_field("outlet_website").help_text,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    working_languages = forms.MultipleChoiceField(
+        label=_("Working languages"), choices=WorkingLanguage.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta(DocumentsForm.Meta):
+        fields = (
+            "nationality",
+            "outlet_type",
+            "outlet_country",
+            "outlet_website",
+            "role",
+            "press_card_number",
+            "press_card_issuer",
+            "working_languages",
+            "equipment",
+            "crew",
+            "technical_needs",
+            "interview_requests",
+            *DOCUMENT_FIELDS,
+        )
+        widgets = {
+            **DocumentsForm.Meta.widgets,
+            "crew": forms.Textarea(attrs={"rows": 2}),
+            "technical_needs": forms.Textarea(attrs={"rows": 2}),
+            "interview_requests": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        use_country_list(self, COUNTRY_FIELDS)
+
+    def _get_validation_exclusions(self) -> set[str]:
+        return super()._get_validation_exclusions() | set(COUNTRY_FIELDS)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        outlet_type = cleaned.get("outlet_type")
+        website_missing = not cleaned.get("outlet_website") and "outlet_website" not in self.errors
+        if outlet_type and outlet_type != OutletType.FREELANCE and website_missing:
+            self.add_error("outlet_website", _("Give your outlet's website; only freelancers may leave it empty."))
+        return cleaned
+
+    def accreditation_details(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ResubmitDocumentsForm(DocumentsForm):
+    """The documents the press office asked for, sent again from the personal page."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.new_documents() and not self.errors:
+            raise forms.ValidationError(_("Choose at least one document to send."))
+        return cleaned
+
+    def new_documents(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in DOCUMENT_FIELDS
+            if name in self.files and name in self.cleaned_data
+        }
+
+
+class BadgePickupForm(forms.Form):
+    identity_document = forms.ChoiceField(
+        label=_("Identity document shown"),
+        choices=[("", "---------"), *IdentityDocument.choices],
+        help_text=_("Check that the photo and the name on the ID match the applicant and the badge."),
+    )
+
+
+class ReviewForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the applicant"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required to ask for more information, to reject or to revoke. The applicant reads it as you write it."
+        ),
+    )

@@ -1,0 +1,190 @@
+"""The media accreditation workflow: request, review, and the badge handed over against an ID.
+
+A media applicant is a `Registration` in the media's own pool of seats (see
+registration.services), with an `AccreditationRequest` beside it. Every decision locks
+the conference and the registration as the registration workflow does, is recorded with
+who took it, and mails the applicant in their language.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accreditation.models import AccreditationDecision, AccreditationRequest
+from accreditation.storage import private_storage
+from agenda.models import Conference
+from registration import mail
+from registration import services as registration_services
+from registration.models import OutgoingEmail, Registration
+
+Status = AccreditationRequest.Status
+Action = AccreditationDecision.Action
+Kind = OutgoingEmail.Kind
+UNDER_REVIEW = (Status.PENDING, Status.MORE_INFO)
+
+
+def delete_stored(names: list[str]) -> None:
+    for name in names:
+        private_storage.delete(name)
+
+
+def request_accreditation(
+    *, conference: Conference, person: dict, accreditation: dict, language: str
+) -> registration_services.Outcome:
+    """Create the media registration and its request in one transaction (or mail the existing link)."""
+    stored: list[str] = []
+
+    def file_request(registration: Registration) -> None:
+        request = AccreditationRequest.objects.create(
+            registration=registration, submitted_at=registration.created_at, **accreditation
+        )
+        stored.extend(file.name for file in request.documents.values())
+
+    try:
+        return registration_services.register_attendee(
+            conference=conference,
+            details={**person, "category": Registration.Category.MEDIA},
+            language=language,
+            along_with=file_request,
+        )
+    except BaseException:
+        delete_stored(stored)  # written before the transaction failed; nothing refers to them
+        raise
+
+
+def locked_request(request: AccreditationRequest) -> tuple[Conference, AccreditationRequest]:
+    conference, registration = registration_services.locked_registration(request.registration)
+    request = AccreditationRequest.objects.select_for_update().get(pk=request.pk)
+    request.registration = registration
+    return conference, request
+
+
+def decide(request: AccreditationRequest, status: str, action: str, *, by, message: str = "") -> None:
+    request.status = status
+    request.reviewer_message = message
+    request.reviewed_by = by
+    request.reviewed_at = timezone.now()
+    request.save(update_fields=["status", "reviewer_message", "reviewed_by", "reviewed_at"])
+    AccreditationDecision.objects.create(request=request, action=action, message=message, decided_by=by)
+
+
+def required(text: str, error: str) -> str:
+    if not text or not text.strip():
+        raise ValidationError(error)
+    return text.strip()
+
+
+def refuse_unless_under_review(request: AccreditationRequest) -> None:
+    if request.status not in UNDER_REVIEW:
+        raise ValidationError(
+            _("This request has been decided already (%(status)s).") % {"status": request.get_status_display()}
+        )
+    if request.registration.status in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
+        raise ValidationError(_("The applicant has cancelled: there is nothing left to decide."))
+
+
+@transaction.atomic
+def approve(request: AccreditationRequest, *, by) -> AccreditationRequest:
+    conference, request = locked_request(request)
+    refuse_unless_under_review(request)
+    registration = request.registration
+    if (
+        registration.status == Registration.Status.WAITLISTED
+        and registration_services.seats_taken(conference, media=True) >= conference.media_capacity
+    ):
+        raise ValidationError(_("No media seat is free. Raise the media seats or wait for one to be given up."))
+    decide(request, Status.APPROVED, Action.APPROVED, by=by)
+    registration_services.change_status(
+        registration, Registration.Status.CONFIRMED, kind=Kind.MEDIA_APPROVED, queued_at=None
+    )
+    return request
+
+
+@transaction.atomic
+def ask_for_more_information(request: AccreditationRequest, *, message: str, by) -> AccreditationRequest:
+    message = required(message, _("Say what the applicant must send or correct."))
+    _conference, request = locked_request(request)
+    refuse_unless_under_review(request)
+    decide(request, Status.MORE_INFO, Action.MORE_INFO, by=by, message=message)
+    mail.queue_email(request.registration, Kind.MEDIA_MORE_INFO)
+    return request
+
+
+def close(request: AccreditationRequest, conference: Conference, *, kind: str, reason: str) -> None:
+    """The applicant's seat goes to the first media applicant waiting."""
+    registration = request.registration
+    was_active = registration.is_active
+    registration_services.change_status(
+        registration, Registration.Status.DECLINED, kind=kind, decline_reason=reason, queued_at=None
+    )
+    if was_active:
+        registration_services.fill_free_seats(conference, media=True)
+
+
+@transaction.atomic
+def reject(request: AccreditationRequest, *, reason: str, by) -> AccreditationRequest:
+    reason = required(reason, _("Give the reason for the rejection: the applicant reads it."))
+    conference, request = locked_request(request)
+    refuse_unless_under_review(request)
+    decide(request, Status.REJECTED, Action.REJECTED, by=by, message=reason)
+    close(request, conference, kind=Kind.MEDIA_REJECTED, reason=reason)
+    return request
+
+
+@transaction.atomic
+def revoke(request: AccreditationRequest, *, reason: str, by) -> AccreditationRequest:
+    reason = required(reason, _("Give the reason for revoking: the applicant reads it."))
+    conference, request = locked_request(request)
+    if request.status != Status.APPROVED:
+        raise ValidationError(_("Only an approved accreditation can be revoked."))
+    decide(request, Status.REVOKED, Action.REVOKED, by=by, message=reason)
+    close(request, conference, kind=Kind.MEDIA_REVOKED, reason=reason)
+    return request
+
+
+@transaction.atomic
+def resubmit_documents(request: AccreditationRequest, documents: dict) -> AccreditationRequest:
+    """The applicant answers "more information needed" with new documents: the request is reviewed again."""
+    if not documents:
+        raise ValidationError(_("Choose at least one document to send."))
+    _conference, request = locked_request(request)
+    if request.status != Status.MORE_INFO:
+        raise ValidationError(_("The press office has not asked you for documents."))
+    replaced = [getattr(request, name).name for name in documents]
+    for name, document in documents.items():
+        setattr(request, name, document)
+    request.status = Status.PENDING
+    request.submitted_at = timezone.now()
+    request.save(update_fields=[*documents, "status", "submitted_at"])
+    AccreditationDecision.objects.create(request=request, action=Action.RESUBMITTED)
+    transaction.on_commit(lambda: delete_stored(replaced))
+    return request
+
+
+@transaction.atomic
+def record_badge_pickup(request: AccreditationRequest, *, identity_document: str, by) -> AccreditationRequest:
+    """The press office hands the badge over after checking a valid ID against the applicant."""
+    _conference, request = locked_request(request)
+    if request.status == Status.REVOKED:
+        raise ValidationError(_("This accreditation has been revoked: the badge must not be handed over."))
+    if request.status != Status.APPROVED or request.registration.status != Registration.Status.CONFIRMED:
+        raise ValidationError(_("Only an approved accreditation has a badge to collect."))
+    if request.badge_collected:
+        raise ValidationError(
+            _("The badge was collected already, on %(when)s.")
+            % {
+                "when": date_format(
+                    request.registration.conference.local(request.badge_collected_at), "DATETIME_FORMAT"
+                )
+            }
+        )
+    request.badge_collected_at = timezone.now()
+    request.badge_handed_over_by = by
+    request.identity_document = identity_document
+    request.save(update_fields=["badge_collected_at", "badge_handed_over_by", "identity_document"])
+    AccreditationDecision.objects.create(
+        request=request, action=Action.BADGE_COLLECTED, message=request.get_identity_document_display(), decided_by=by
+    )
+    return request

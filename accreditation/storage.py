@@ -1,0 +1,35 @@
+"""Where press cards, letters and photos live: a folder no URL reaches (PRIVATE_MEDIA_ROOT)."""
+
+import secrets
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
+
+
+@deconstructible(path="accreditation.storage.PrivateStorage")
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT, read back only by the reviewers' document view."""
+
+    @cached_property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    def _clear_cached_properties(self, setting, **kwargs) -> None:
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private documents have no URL; staff open them through the document view.")
+
+
+private_storage = PrivateStorage()
+
+
+def random_name(instance, filename: str) -> str:
+    """A name nobody can guess, keeping only the extension the content was checked to have."""
+    return f"accreditation/{secrets.token_urlsafe(24)}{PurePosixPath(filename).suffix.lower()}"

@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accreditation import services
+from accreditation.forms import AccreditationForm, ResubmitDocumentsForm
+from accreditation.models import AccreditationRequest
+from registration.forms import MediaApplicantForm
+from registration.models import new_reference
+from registration.services import Window, registration_window
+from registration.views import DONE_SALT, over_rate_limit, own_registration, presented_conference, rate_limited
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    conference = presented_conference(request)
+    window = registration_window(conference)
+    if window != Window.OPEN or not conference.media_capacity:
+        return render(
+            request,
+            "registration/closed.html",
+            {"conference": conference, "window": window if conference.media_capacity else "no_media"},
+        )
+    if request.method == "POST" and over_rate_limit(request, "accreditation"):
+        return rate_limited(request)
+    person = MediaApplicantForm(request.POST or None)
+    details = AccreditationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and all([person.is_valid(), details.is_valid()]):
+        if person.is_bot():
+            reference = new_reference()
+        else:
+            outcome = services.request_accreditation(
+                conference=conference,
+                person=person.registration_details(),
+                accreditation=details.accreditation_details(),
+                language=get_language(),
+            )
+            # As for attendees: a known address gets its link by email, the page a reference that exists nowhere.
+            reference = outcome.registration.reference if outcome.created else new_reference()
+        return redirect("registration:done", signed_reference=signing.dumps(reference, salt=DONE_SALT))
+    return render(request, "accreditation/apply.html", {"conference": conference, "person": person, "details": details})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def send_documents(request: HttpRequest, token: str) -> HttpResponse:
+    """The applicant answers "more information needed" with new documents, through their personal link."""
+    registration = own_registration(token)
+    accreditation = AccreditationRequest.objects.filter(registration=registration).first()
+    if accreditation is None:
+        raise Http404("Only media applicants send documents.")
+    if accreditation.status != AccreditationRequest.Status.MORE_INFO:
+        messages.info(request, _("The press office has not asked you for documents."))
+        return redirect(registration)
+    sent = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = ResubmitDocumentsForm(*sent, instance=accreditation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resubmit_documents(accreditation, form.new_documents())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Thank you: your documents have been sent, and the press office will review them.")
+            )
+        return redirect(registration)
+    response = render(
+        request,
+        "accreditation/send_documents.html",
+        {
+            "registration": registration,
+            "accreditation": accreditation,
+            "conference": registration.conference,
+            "form": form,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,379 @@
+"""/accreditation/, the applicant's documents page, and the press office's admin: access and errors."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.core import mail as outbox
+from django.urls import reverse
+
+from accreditation import services
+from accreditation.models import AccreditationRequest
+from accreditation.storage import private_storage
+from registration import services as registration_services
+from registration.models import Registration
+from tests.conftest import registration_details
+from tests.documents import image_bytes, media_files, media_form, pdf_bytes, person_and_accreditation, upload
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-test-password"
+ELF_EXECUTABLE = b"\x7fELF\x02\x01\x01\x00" + bytes(2000)
+
+
+def post_application(client, capture, path="/accreditation/", files=None, **overrides):
+    with capture(execute=True):
+        return client.post(path, {**media_form(**overrides), **media_files(**(files or {}))})
+
+
+def errors_of(response, form: str, field: str) -> str:
+    return " ".join(response.context[form].errors.get(field, []))
+
+
+def staff(username: str, *groups: str) -> User:
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+@pytest.fixture
+def applied(registration_open, django_capture_on_commit_callbacks) -> AccreditationRequest:
+    person, accreditation = person_and_accreditation()
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.request_accreditation(
+            conference=registration_open, person=person, accreditation=accreditation, language="en"
+        )
+    outbox.outbox.clear()
+    return outcome.registration.accreditation
+
+
+@pytest.fixture
+def reviewer_client(client) -> object:
+    client.force_login(staff("rita", "Accreditation reviewers"))
+    return client
+
+
+# --- applying -------------------------------------------------------------------------------------------------
+
+
+def test_the_form_has_a_visible_label_for_every_field(client, registration_open):
+    page = client.get("/accreditation/").content.decode()
+    for field_id in re.findall(r'<(?:input|select|textarea)[^>]* id="(id_[a-z_]+(?:_\d+)?)"', page):
+        assert f'for="{field_id}"' in page, field_id
+
+
+def test_an_application_creates_both_records_and_one_email(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    response = post_application(client, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    request = AccreditationRequest.objects.select_related("registration").get()
+    assert request.registration.category == "media"
+    assert request.registration.organisation == "Qazaqstan TV"
+    assert request.equipment == ["camera", "tripod"]
+    assert all(private_storage.exists(file.name) for file in request.documents.values())
+    [email] = outbox.outbox
+    assert request.registration.reference in email.subject
+    assert client.get(response["Location"]).context["reference"] == request.registration.reference
+
+
+@pytest.mark.parametrize(
+    ("files", "field", "message"),
+    [
+        ({"assignment_letter": upload("letter.pdf", ELF_EXECUTABLE)}, "assignment_letter", "not a PDF"),
+        ({"press_card": upload("card.pdf", ELF_EXECUTABLE)}, "press_card", "not a PDF, JPEG or PNG"),
+        ({"assignment_letter": upload("letter.pdf", bytes(6 * 1024 * 1024))}, "assignment_letter", "the limit is 5.0"),
+        ({"photo": upload("photo.jpg", image_bytes(800, 600))}, "photo", "not taller than it is wide"),
+    ],
+    ids=["executable-letter", "executable-card", "oversized", "landscape"],
+)
+def test_a_bad_file_is_refused_beside_its_field_and_the_rest_is_kept(
+    client, registration_open, django_capture_on_commit_callbacks, files, field, message
+):
+    response = post_application(client, django_capture_on_commit_callbacks, files=files)
+
+    assert response.status_code == 200
+    assert message in errors_of(response, "details", field)
+    page = response.content.decode()
+    assert f'id="error_1_id_{field}"' in page  # crispy puts it right under the field
+    assert 'value="Qazaqstan TV"' in page  # what was typed stays
+    assert "choose your documents again" in page
+    assert not Registration.objects.exists()
+    assert not outbox.outbox
+
+
+def test_the_file_errors_come_in_the_visitors_language(client, registration_open, django_capture_on_commit_callbacks):
+    response = post_application(
+        client,
+        django_capture_on_commit_callbacks,
+        path="/ru/accreditation/",
+        files={"photo": upload("p.jpg", pdf_bytes())},
+    )
+    assert "JPEG" in errors_of(response, "details", "photo")
+    assert "The photo must be" not in errors_of(response, "details", "photo")
+
+
+def test_an_outlet_needs_its_website_but_a_freelancer_does_not(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    response = post_application(client, django_capture_on_commit_callbacks, outlet_website="")
+    assert "only freelancers" in errors_of(response, "details", "outlet_website")
+
+    response = post_application(client, django_capture_on_commit_callbacks, outlet_website="", outlet_type="freelance")
+    assert response.status_code == 302
+
+
+def test_working_languages_and_documents_are_required(client, registration_open):
+    data = media_form()
+    del data["working_languages"]
+    response = client.post("/accreditation/", data)
+    assert set(response.context["details"].errors) == {"working_languages", "press_card", "assignment_letter", "photo"}
+
+
+def test_a_known_address_gets_the_same_page_and_nothing_new(client, applied, django_capture_on_commit_callbacks):
+    response = post_application(client, django_capture_on_commit_callbacks, email="DANA@EXAMPLE.ORG")
+
+    assert response.status_code == 302
+    assert AccreditationRequest.objects.count() == 1
+    assert client.get(response["Location"]).context["reference"] != applied.registration.reference
+    [email] = outbox.outbox
+    assert applied.registration.token in email.body  # the existing link, mailed
+
+
+def test_the_form_is_closed_outside_the_window_and_without_media_seats(client, conference_2023):
+    assert "Registration is closed" in client.get("/accreditation/").content.decode()  # 2026: long past
+
+    conference_2023.media_capacity = 0
+    conference_2023.save()
+    assert "Media accreditation is not open" in client.get("/accreditation/").content.decode()
+
+
+def test_the_rate_limit_answers_429(client, registration_open, settings, django_capture_on_commit_callbacks):
+    settings.REGISTRATION_RATE_LIMIT = "2/m"
+    statuses = [
+        post_application(client, django_capture_on_commit_callbacks, email=f"media{n}@example.org").status_code
+        for n in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+
+
+def test_a_filled_honeypot_creates_nothing(client, registration_open, django_capture_on_commit_callbacks):
+    response = post_application(client, django_capture_on_commit_callbacks, website="http://spam.example")
+    assert response.status_code == 302
+    assert not Registration.objects.exists()
+
+
+# --- documents: who can read them -----------------------------------------------------------------------------
+
+
+def document_url(request: AccreditationRequest, name: str = "photo") -> str:
+    return reverse("admin:accreditation_document", args=[request.pk, name])
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, applied):
+    response = client.get(document_url(applied))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_an_applicant_with_their_personal_link_cannot_download(client, applied):
+    assert client.get(applied.registration.get_absolute_url()).status_code == 200
+    for name in ("photo", "press_card", "assignment_letter"):
+        assert client.get(document_url(applied, name)).status_code == 302
+
+
+def test_staff_outside_the_reviewers_and_organisers_cannot_download(client, applied):
+    door = staff("door")
+    door.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    client.force_login(door)
+    assert client.get(document_url(applied)).status_code == 403
+
+
+@pytest.mark.parametrize("group", ["Accreditation reviewers", "Organisers"])
+def test_reviewers_and_organisers_read_the_documents(client, applied, group):
+    client.force_login(staff("reader", group))
+
+    photo = client.get(document_url(applied, "photo"))
+    letter = client.get(document_url(applied, "assignment_letter"))
+
+    assert photo.status_code == 200
+    assert photo["Content-Type"] == "image/jpeg"
+    assert b"".join(photo.streaming_content).startswith(b"\xff\xd8\xff")
+    assert "private" in photo["Cache-Control"]
+    assert "no-store" in photo["Cache-Control"]
+    assert letter["Content-Type"] == "application/pdf"
+    assert letter["Content-Disposition"].startswith("attachment;")
+    assert client.get(document_url(applied, "registration")).status_code == 404
+
+
+def test_a_guessed_path_under_media_is_404(client, applied, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.org", PASSWORD))
+    stored = applied.photo.name
+    assert client.get(f"/media/{stored}").status_code == 404
+    assert client.get("/media/accreditation/0000000000000000000000000000000.jpg").status_code == 404
+    assert client.get(f"/private/{stored}").status_code == 404
+    with pytest.raises(ValueError, match="no URL"):
+        private_storage.url(stored)
+
+
+# --- roles ----------------------------------------------------------------------------------------------------
+
+
+def test_the_reviewers_group_holds_exactly_the_press_offices_permissions():
+    codenames = set(Group.objects.get(name="Accreditation reviewers").permissions.values_list("codename", flat=True))
+    assert codenames == {
+        "view_accreditationrequest",
+        "review_accreditationrequest",
+        "record_badge_pickup",
+        "view_accreditationdecision",
+    }
+
+
+def test_reviewers_see_media_only(reviewer_client, applied):
+    assert reviewer_client.get(reverse("admin:accreditation_accreditationrequest_changelist")).status_code == 200
+    assert reviewer_client.get(reverse("admin:registration_registration_changelist")).status_code == 403
+    assert reviewer_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_organisers_cannot_manage_users(client, applied):
+    client.force_login(staff("olga", "Organisers"))
+    assert client.get(reverse("admin:accreditation_accreditationrequest_changelist")).status_code == 200
+    assert client.get(reverse("admin:registration_registration_changelist")).status_code == 200
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+# --- review in the admin --------------------------------------------------------------------------------------
+
+
+def review(client, capture, request, decision: str, message: str = ""):
+    with capture(execute=True):
+        return client.post(
+            reverse("admin:accreditation_review", args=[request.pk]), {"decision": decision, "message": message}
+        )
+
+
+def test_the_change_page_shows_the_documents_beside_the_decision_buttons(reviewer_client, applied):
+    page = reviewer_client.get(reverse("admin:accreditation_accreditationrequest_change", args=[applied.pk]))
+    html = page.content.decode()
+    assert f'<img src="{document_url(applied, "photo")}"' in html
+    assert f'href="{document_url(applied, "assignment_letter")}" download' in html
+    assert 'name="decision" value="approve"' in html
+    assert 'name="decision" value="revoke"' not in html  # nothing to revoke yet
+    assert "Qazaqstan TV" in html
+
+
+def test_a_reviewer_approves_in_the_admin(reviewer_client, applied, django_capture_on_commit_callbacks):
+    response = review(reviewer_client, django_capture_on_commit_callbacks, applied, "approve")
+
+    assert response.status_code == 302
+    applied.refresh_from_db()
+    assert applied.status == "approved"
+    assert applied.reviewed_by.username == "rita"
+    assert len(outbox.outbox) == 1
+
+
+def test_a_rejection_without_a_reason_shows_the_error_beside_the_message(
+    reviewer_client, applied, django_capture_on_commit_callbacks
+):
+    response = review(reviewer_client, django_capture_on_commit_callbacks, applied, "reject", "  ")
+
+    assert response.status_code == 200
+    assert 'id="message-errors"' in response.content.decode()
+    assert "reason" in " ".join(response.context["review_form"].errors["message"])
+    applied.refresh_from_db()
+    assert applied.status == "pending"
+    assert not outbox.outbox
+
+
+def test_a_reviewer_asks_for_more_information_and_the_applicant_sends_it(
+    reviewer_client, applied, django_capture_on_commit_callbacks
+):
+    review(reviewer_client, django_capture_on_commit_callbacks, applied, "more_info", "The letter is unsigned.")
+    applied.refresh_from_db()
+    assert applied.status == "more_info"
+
+    applicant = reviewer_client.__class__()
+    page = applicant.get(applied.registration.get_absolute_url()).content.decode()
+    assert "The letter is unsigned." in page
+    documents_url = reverse("accreditation:send-documents", args=[applied.registration.token])
+    assert documents_url in page
+
+    nothing = applicant.post(documents_url, {})
+    assert "at least one document" in nothing.content.decode()
+    landscape = applicant.post(documents_url, {"photo": upload("p.jpg", image_bytes(900, 600))})
+    assert "not taller than it is wide" in " ".join(landscape.context["form"].errors["photo"])
+
+    sent = applicant.post(documents_url, {"assignment_letter": upload("signed.pdf", pdf_bytes())})
+
+    assert sent.status_code == 302
+    applied.refresh_from_db()
+    assert applied.status == "pending"
+
+
+def test_the_documents_page_is_only_for_media_asked_for_more(client, applied, registration_open):
+    documents_url = reverse("accreditation:send-documents", args=[applied.registration.token])
+    assert client.get(documents_url).status_code == 302  # nothing asked: back to the personal page
+    details = registration_details()
+    del details["consent"]
+    attendee = registration_services.register_attendee(conference=registration_open, details=details, language="en")
+    attendee_url = reverse("accreditation:send-documents", args=[attendee.registration.token])
+    assert client.get(attendee_url).status_code == 404
+
+
+# --- pickup and the press office ------------------------------------------------------------------------------
+
+
+def test_the_pickup_action_records_the_id_and_refuses_a_revoked_badge(reviewer_client, applied, registration_open):
+    rita = User.objects.get(username="rita")
+    services.approve(applied, by=rita)
+    person, accreditation = person_and_accreditation(email="second@example.org")
+    revoked = services.request_accreditation(
+        conference=registration_open, person=person, accreditation=accreditation, language="en"
+    ).registration.accreditation
+    services.approve(revoked, by=rita)
+    services.revoke(revoked, reason="Press card withdrawn.", by=rita)
+    changelist = reverse("admin:accreditation_accreditationrequest_changelist")
+    selected = {"action": "record_badge_pickup", "_selected_action": [applied.pk, revoked.pk]}
+
+    asked = reviewer_client.post(changelist, selected)
+    assert "Identity document shown" in asked.content.decode()
+    done = reviewer_client.post(changelist, {**selected, "apply": "1", "identity_document": "national_id"}, follow=True)
+
+    applied.refresh_from_db()
+    revoked.refresh_from_db()
+    assert applied.badge_handed_over_by == rita
+    assert applied.identity_document == "national_id"
+    assert revoked.badge_collected_at is None
+    flashed = [message.message for message in done.context["messages"]]
+    assert any("revoked" in message for message in flashed)
+
+
+def test_the_press_office_lists_and_their_csv(reviewer_client, applied, registration_open):
+    services.approve(applied, by=User.objects.get(username="rita"))
+    details = registration_details(
+        email="quiet@example.org", honorific="", first_name='=HYPERLINK("http://x")', no_photography=True
+    )
+    del details["consent"]
+    registration_services.register_attendee(conference=registration_open, details=details, language="en")
+    url = reverse("admin:accreditation_press_office")
+
+    page = reviewer_client.get(url).content.decode()
+    assert "Qazaqstan TV" in page
+    assert "Video or photo camera, Tripod" in page
+    assert "Қасымова" in page
+
+    media = reviewer_client.get(url, {"download": "media"})
+    rows = list(csv.reader(io.StringIO(b"".join(media.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == ["Name", "Outlet", "Type of outlet", "Role", "Equipment", "Working languages"]
+    assert rows[1][:4] == ["Ms Дана Әбенова", "Qazaqstan TV", "Television", "Reporter"]
+    quiet = reviewer_client.get(url, {"download": "no-photo"})
+    rows = list(csv.reader(io.StringIO(b"".join(quiet.streaming_content).decode("utf-8-sig"))))
+    assert rows[1][0].startswith("'")  # a spreadsheet reads it as text, not as a formula
+    assert len(rows) == 2
+
+
+def test_the_press_office_page_is_closed_to_staff_without_the_permission(client, applied):
+    client.force_login(staff("door"))
+    assert client.get(reverse("admin:accreditation_press_office")).status_code == 403

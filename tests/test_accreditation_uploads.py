@@ -1,0 +1,136 @@
+"""Uploads are judged by their content, size-capped, and images come back re-encoded without EXIF."""
+
+from io import BytesIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from PIL import Image
+
+from accreditation import uploads
+from tests.documents import GPS_IFD, image_bytes, pdf_bytes, upload
+
+# The start of a Linux executable: what a renamed program looks like inside.
+ELF_EXECUTABLE = b"\x7fELF\x02\x01\x01\x00" + bytes(4088)
+WINDOWS_EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00" + bytes(4088)
+
+
+def refusal(check, file) -> ValidationError:
+    with pytest.raises(ValidationError) as caught:
+        check(file)
+    return caught.value
+
+
+@pytest.mark.parametrize("program", [ELF_EXECUTABLE, WINDOWS_EXECUTABLE], ids=["elf", "exe"])
+def test_an_executable_named_pdf_is_refused_as_not_a_pdf(program):
+    error = refusal(uploads.assignment_letter, upload("letter.pdf", program, "application/pdf"))
+    assert error.code == "wrong_type"
+    assert "not a PDF" in error.messages[0]
+
+
+def test_an_executable_named_pdf_is_refused_as_a_press_card_too():
+    error = refusal(uploads.press_card, upload("card.pdf", ELF_EXECUTABLE, "application/pdf"))
+    assert error.code == "wrong_type"
+
+
+def test_a_file_that_starts_like_a_pdf_but_is_not_one_is_refused():
+    error = refusal(uploads.assignment_letter, upload("letter.pdf", b"%PDF-1.7\n" + bytes(2000)))
+    assert error.code == "broken_pdf"
+
+
+def test_a_password_protected_pdf_is_refused():
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt("secret")
+    output = BytesIO()
+    writer.write(output)
+    error = refusal(uploads.assignment_letter, upload("letter.pdf", output.getvalue()))
+    assert error.code == "encrypted"
+
+
+def test_an_oversized_document_is_refused_with_both_sizes_named():
+    big = upload("letter.pdf", pdf_bytes() + bytes(5 * uploads.MB))
+    error = refusal(uploads.assignment_letter, big)
+    assert error.code == "too_large"
+    assert "5.0\xa0MB" in error.messages[0]
+
+
+def test_an_oversized_photo_is_refused_at_three_megabytes():
+    error = refusal(uploads.badge_photo, upload("photo.jpg", image_bytes() + bytes(3 * uploads.MB)))
+    assert error.code == "too_large"
+    assert "3.0\xa0MB" in error.messages[0]
+
+
+def test_the_size_error_is_in_the_users_language():
+    big = upload("letter.pdf", bytes(6 * uploads.MB))
+    with translation.override("ru"):
+        error = refusal(uploads.assignment_letter, big)
+        assert "Этот файл" in error.messages[0]
+
+
+def test_a_landscape_photo_is_refused_with_its_own_message():
+    error = refusal(uploads.badge_photo, upload("photo.jpg", image_bytes(800, 600)))
+    assert error.code == "not_portrait"
+    assert "800 × 600" in error.messages[0]
+
+
+def test_a_square_photo_is_not_portrait_either():
+    assert refusal(uploads.badge_photo, upload("photo.jpg", image_bytes(700, 700))).code == "not_portrait"
+
+
+def test_a_tiny_photo_is_refused_as_too_small_to_print():
+    assert refusal(uploads.badge_photo, upload("photo.jpg", image_bytes(150, 200))).code == "too_small"
+
+
+def test_a_pdf_is_not_a_photo():
+    assert refusal(uploads.badge_photo, upload("photo.jpg", pdf_bytes())).code == "wrong_type"
+
+
+def test_a_truncated_jpeg_is_refused_as_unreadable():
+    broken = image_bytes()[:200]
+    assert refusal(uploads.badge_photo, upload("photo.jpg", broken)).code == "broken_image"
+
+
+def test_a_photo_with_gps_exif_comes_back_without_it():
+    original = image_bytes(600, 800, gps=True)
+    assert Image.open(BytesIO(original)).getexif().get_ifd(GPS_IFD)  # the fixture does carry a position
+
+    cleaned = uploads.badge_photo(upload("photo.jpg", original, "image/jpeg"))
+
+    data = cleaned.read()
+    image = Image.open(BytesIO(data))
+    assert image.format == "JPEG"
+    assert image.size == (600, 800)
+    assert "exif" not in image.info
+    assert not image.getexif()
+    assert b"PhoneMaker" not in data
+
+
+def test_a_photo_turned_by_its_exif_orientation_is_stored_upright():
+    """A phone's portrait photo is often stored landscape with an 'rotate' tag: it counts as portrait."""
+    image = Image.new("RGB", (800, 600), (10, 20, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to view
+    output = BytesIO()
+    image.save(output, "JPEG", exif=exif.tobytes())
+
+    cleaned = Image.open(uploads.badge_photo(upload("photo.jpg", output.getvalue())))
+
+    assert cleaned.size == (600, 800)
+
+
+def test_a_png_press_card_stays_png_and_a_pdf_stays_pdf():
+    png = uploads.press_card(upload("card.png", image_bytes(800, 500, kind="PNG")))
+    pdf = uploads.press_card(upload("card.pdf", pdf_bytes()))
+    assert png.name.endswith(".png")
+    assert png.read().startswith(b"\x89PNG")
+    assert pdf.name.endswith(".pdf")
+    assert pdf.read().startswith(b"%PDF-")
+
+
+def test_the_type_comes_from_the_content_not_the_name():
+    """A real JPEG called .pdf is a JPEG: stored as .jpg, whatever the sender named it."""
+    stored = uploads.press_card(upload("card.pdf", image_bytes(800, 500)))
+    assert stored.name.endswith(".jpg")

@@ -1,0 +1,328 @@
+"""Media accreditation rules: own seats and waiting list, review decisions with their emails, pickup."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail as outbox
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from accreditation import services, uploads
+from accreditation.models import AccreditationDecision, AccreditationRequest
+from accreditation.storage import private_storage
+from registration import services as registration_services
+from registration.models import OutgoingEmail, Registration
+from tests.conftest import registration_details
+from tests.documents import image_bytes, pdf_bytes, person_and_accreditation, upload
+
+pytestmark = pytest.mark.django_db
+Status = AccreditationRequest.Status
+
+
+@pytest.fixture
+def conference(registration_open):
+    """Two media seats, apart from the attendees' two."""
+    registration_open.capacity = 2
+    registration_open.media_capacity = 2
+    registration_open.save()
+    return registration_open
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    return User.objects.create_user("rita", "rita@example.org", "a-long-test-password", is_staff=True)
+
+
+def apply(conference, email: str, *, language: str = "en", **overrides) -> AccreditationRequest:
+    person, accreditation = person_and_accreditation(email=email, **overrides)
+    outcome = services.request_accreditation(
+        conference=conference, person=person, accreditation=accreditation, language=language
+    )
+    assert outcome.created
+    return outcome.registration.accreditation
+
+
+def subject_in(language: str, subject: str, registration: Registration) -> str:
+    """The subject as the applicant's language writes it; it must be translated, not left in English."""
+    with translation.override(language):
+        translated = translation.gettext(subject)
+    assert translated != subject, f"not translated into {language}: {subject}"
+    return translated % {"reference": registration.reference}
+
+
+def fresh(request: AccreditationRequest) -> AccreditationRequest:
+    request.refresh_from_db()
+    request.registration.refresh_from_db()
+    return request
+
+
+def emails_to(request: AccreditationRequest) -> list:
+    return [message for message in outbox.outbox if message.to == [request.registration.email]]
+
+
+@pytest.fixture
+def applied(conference, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = apply(conference, "dana@example.org", language="ru")
+    outbox.outbox.clear()
+    return request
+
+
+# --- the request ----------------------------------------------------------------------------------------------
+
+
+def test_it_creates_the_media_registration_and_its_request_together(conference, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = apply(conference, "dana@example.org", language="kk")
+
+    registration = request.registration
+    assert registration.category == Registration.Category.MEDIA
+    assert registration.status == Registration.Status.PENDING  # every accreditation is reviewed
+    assert request.status == Status.PENDING
+    assert request.working_languages == ["kk", "ru"]
+    for document in request.documents.values():
+        assert private_storage.exists(document.name)
+        assert re.fullmatch(r"accreditation/[\w-]{32}\.(png|pdf|jpg)", document.name)  # random, not the sender's
+    [email] = emails_to(request)
+    assert email.subject == subject_in("kk", "Accreditation request received (%(reference)s)", registration)
+    assert list(registration.emails.values_list("kind", flat=True)) == [OutgoingEmail.Kind.MEDIA_RECEIVED]
+
+
+def test_it_creates_nothing_for_a_known_address_and_mails_the_link(applied, django_capture_on_commit_callbacks):
+    person, accreditation = person_and_accreditation(email="DANA@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.request_accreditation(
+            conference=applied.registration.conference, person=person, accreditation=accreditation, language="en"
+        )
+
+    assert not outcome.created
+    assert AccreditationRequest.objects.count() == 1
+    assert [email.kind for email in applied.registration.emails.order_by("pk")][-1] == OutgoingEmail.Kind.LINK_RESENT
+    stored = [path for path in Path(private_storage.location).rglob("*") if path.is_file()]
+    assert len(stored) == 3  # the refused second set of documents was never written
+
+
+def test_media_have_their_own_seats_and_waiting_list(conference, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            details = registration_details(email=f"attendee{n}@example.org")
+            del details["consent"]
+            registration_services.register_attendee(conference=conference, details=details, language="en")
+        media = [apply(conference, f"media{n}@example.org") for n in range(3)]
+
+    # The attendees filled their two seats; the media still had two of their own.
+    assert [fresh(request).registration.status for request in media] == ["pending", "pending", "waitlisted"]
+    assert registration_services.seats_taken(conference, media=True) == 2
+    assert registration_services.seats_taken(conference, media=False) == 2
+    assert registration_services.waiting_list_position(media[2].registration) == 1
+    assert media[2].registration.emails.get().kind == OutgoingEmail.Kind.WAITLISTED
+
+
+def test_an_attendee_never_takes_a_media_seat(conference, django_capture_on_commit_callbacks):
+    conference.media_capacity = 5
+    conference.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes = []
+        for n in range(3):
+            details = registration_details(email=f"attendee{n}@example.org")
+            del details["consent"]
+            outcomes.append(
+                registration_services.register_attendee(conference=conference, details=details, language="en")
+            )
+    assert [outcome.registration.status for outcome in outcomes] == ["pending", "pending", "waitlisted"]
+
+
+# --- decisions ------------------------------------------------------------------------------------------------
+
+
+def test_approval_confirms_the_seat_and_sends_one_email_in_the_applicants_language(
+    applied, reviewer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(applied, by=reviewer)
+
+    request = fresh(applied)
+    assert request.status == Status.APPROVED
+    assert request.registration.status == Registration.Status.CONFIRMED
+    assert request.reviewed_by == reviewer
+    [email] = emails_to(request)
+    assert email.subject == subject_in(
+        "ru", "Your media accreditation is approved (%(reference)s)", request.registration
+    )
+    assert any(name == "invitation.ics" for name, _content, _type in email.attachments)
+    assert list(request.decisions.values_list("action", "decided_by")) == [("approved", reviewer.pk)]
+
+
+def test_asking_for_more_information_mails_the_message_and_keeps_the_seat(
+    applied, reviewer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ask_for_more_information(applied, message="Please send the letter signed by your editor.", by=reviewer)
+
+    request = fresh(applied)
+    assert request.status == Status.MORE_INFO
+    assert request.registration.status == Registration.Status.PENDING
+    [email] = emails_to(request)
+    assert "Please send the letter signed by your editor." in email.body
+    assert email.subject == subject_in(
+        "ru", "More information needed for your accreditation (%(reference)s)", request.registration
+    )
+
+
+def test_each_email_keeps_the_message_it_was_written_with(applied, reviewer, django_capture_on_commit_callbacks):
+    """Queued but not yet sent, the first request must not show the second's words."""
+    services.ask_for_more_information(applied, message="First: the press card's back side.", by=reviewer)
+    services.ask_for_more_information(applied, message="Second: a sharper photo.", by=reviewer)
+    first, second = applied.registration.emails.filter(kind=OutgoingEmail.Kind.MEDIA_MORE_INFO).order_by("pk")
+    assert "First: the press card" in first.body_text
+    assert "Second" not in first.body_text
+    assert "Second: a sharper photo." in second.body_text
+
+
+@pytest.mark.parametrize("message", ["", "   "])
+def test_more_information_needs_a_message(applied, reviewer, message):
+    with pytest.raises(ValidationError, match="Say what the applicant"):
+        services.ask_for_more_information(applied, message=message, by=reviewer)
+    assert fresh(applied).status == Status.PENDING
+    assert not applied.registration.emails.filter(kind=OutgoingEmail.Kind.MEDIA_MORE_INFO).exists()
+
+
+def test_new_documents_through_the_personal_link_put_the_request_back_to_pending(
+    applied, reviewer, django_capture_on_commit_callbacks
+):
+    old_letter = applied.assignment_letter.name
+    services.ask_for_more_information(applied, message="The letter is not signed.", by=reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resubmit_documents(
+            fresh(applied), {"assignment_letter": uploads.assignment_letter(upload("signed.pdf", pdf_bytes(2)))}
+        )
+
+    request = fresh(applied)
+    assert request.status == Status.PENDING
+    assert request.assignment_letter.name != old_letter
+    assert private_storage.exists(request.assignment_letter.name)
+    assert not private_storage.exists(old_letter)  # the replaced document is gone
+    assert list(request.decisions.values_list("action", flat=True)) == ["more_info", "resubmitted"]
+
+
+def test_documents_are_taken_only_when_the_press_office_asked(applied):
+    with pytest.raises(ValidationError, match="has not asked"):
+        services.resubmit_documents(applied, {"photo": uploads.badge_photo(upload("p.jpg", image_bytes()))})
+
+
+@pytest.mark.parametrize("reason", ["", "  "])
+def test_rejection_needs_a_reason(applied, reviewer, reason):
+    with pytest.raises(ValidationError, match="reason"):
+        services.reject(applied, reason=reason, by=reviewer)
+    assert fresh(applied).status == Status.PENDING
+
+
+def test_rejection_frees_the_media_seat_for_the_first_in_line(conference, reviewer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _second, waiting = [apply(conference, f"media{n}@example.org") for n in range(3)]
+    outbox.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject(first, reason="No assignment letter from a recognised outlet.", by=reviewer)
+
+    assert fresh(first).registration.status == Registration.Status.DECLINED
+    assert fresh(waiting).registration.status == Registration.Status.PENDING  # promoted, still to be reviewed
+    [rejection] = emails_to(first)
+    assert "No assignment letter from a recognised outlet." in rejection.body
+    assert [email.kind for email in waiting.registration.emails.order_by("pk")][-1] == "promoted"
+
+
+def test_revoking_needs_an_approval_first_and_a_reason(applied, reviewer, django_capture_on_commit_callbacks):
+    with pytest.raises(ValidationError, match="Only an approved"):
+        services.revoke(applied, reason="Misconduct", by=reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(applied, by=reviewer)
+    with pytest.raises(ValidationError, match="reason"):
+        services.revoke(fresh(applied), reason=" ", by=reviewer)
+    outbox.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revoke(fresh(applied), reason="Filming in a closed session.", by=reviewer)
+
+    request = fresh(applied)
+    assert request.status == Status.REVOKED
+    assert request.registration.status == Registration.Status.DECLINED
+    [email] = emails_to(request)
+    assert "Filming in a closed session." in email.body
+
+
+def test_a_decided_request_cannot_be_decided_again(applied, reviewer):
+    services.reject(applied, reason="Not a journalist.", by=reviewer)
+    with pytest.raises(ValidationError, match="decided already"):
+        services.approve(fresh(applied), by=reviewer)
+
+
+def test_a_cancelled_applicant_cannot_be_approved(applied, reviewer):
+    registration_services.cancel_registration(applied.registration)
+    with pytest.raises(ValidationError, match="cancelled"):
+        services.approve(fresh(applied), by=reviewer)
+
+
+def test_a_waitlisted_applicant_is_approved_only_when_a_media_seat_is_free(
+    conference, reviewer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _second, waiting = [apply(conference, f"media{n}@example.org") for n in range(3)]
+    with pytest.raises(ValidationError, match="No media seat"):
+        services.approve(waiting, by=reviewer)
+    registration_services.cancel_registration(first.registration)  # promotes the waiting applicant
+    services.approve(fresh(waiting), by=reviewer)
+    assert fresh(waiting).registration.status == Registration.Status.CONFIRMED
+
+
+def test_the_registration_workflow_refuses_to_decide_on_media(applied):
+    with pytest.raises(ValidationError, match="Accreditation requests"):
+        registration_services.approve_registration(applied.registration)
+    with pytest.raises(ValidationError, match="Accreditation requests"):
+        registration_services.decline_registration(applied.registration, reason="No")
+
+
+def test_raising_the_media_seats_promotes_the_media_waiting_list(conference, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        *_, waiting = [apply(conference, f"media{n}@example.org") for n in range(3)]
+    conference.media_capacity = 3
+    conference.save()
+    promoted = registration_services.give_free_seats(conference)
+    assert [registration.pk for registration in promoted] == [waiting.registration.pk]
+
+
+def test_lowering_the_media_seats_below_those_taken_is_refused(applied):
+    conference = applied.registration.conference
+    assert registration_services.capacity_errors(conference, 0, media=True).startswith("1 people")
+    assert registration_services.capacity_errors(conference, 1, media=True) is None
+
+
+# --- pickup ---------------------------------------------------------------------------------------------------
+
+
+def test_pickup_records_who_checked_which_id_and_when(applied, reviewer):
+    services.approve(applied, by=reviewer)
+    services.record_badge_pickup(fresh(applied), identity_document="passport", by=reviewer)
+
+    request = fresh(applied)
+    assert request.badge_collected
+    assert request.badge_handed_over_by == reviewer
+    assert request.identity_document == "passport"
+    assert request.decisions.filter(action=AccreditationDecision.Action.BADGE_COLLECTED).count() == 1
+    with pytest.raises(ValidationError, match="collected already"):
+        services.record_badge_pickup(request, identity_document="passport", by=reviewer)
+
+
+def test_a_revoked_accreditation_cannot_be_collected(applied, reviewer):
+    services.approve(applied, by=reviewer)
+    services.revoke(fresh(applied), reason="Press card withdrawn by its issuer.", by=reviewer)
+    with pytest.raises(ValidationError, match="revoked"):
+        services.record_badge_pickup(fresh(applied), identity_document="passport", by=reviewer)
+    assert not fresh(applied).badge_collected
+
+
+def test_a_pending_accreditation_has_no_badge_to_collect(applied, reviewer):
+    with pytest.raises(ValidationError, match="Only an approved"):
+        services.record_badge_pickup(applied, identity_document="passport", by=reviewer)
