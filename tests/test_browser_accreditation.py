@@ -1,0 +1,158 @@
+"""A journalist applies with her documents; the press office reviews them in the admin; emails follow."""
+
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, User
+from django.core import mail
+from django.utils import translation
+from playwright.sync_api import expect
+
+from accreditation.models import AccreditationRequest
+from agenda.seed import seed_conference_2023
+from tests.documents import image_bytes, pdf_bytes
+from tests.test_browser_registration import REGISTRATION_OPEN_AT, personal_path_in
+
+# serialized_rollback: the roles the data migrations created survive the flush between tests.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def registration_open(transactional_db):
+    seed_conference_2023()
+    with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
+        yield
+
+
+@pytest.fixture
+def documents(tmp_path) -> dict:
+    files = {
+        "press_card": ("press-card.png", image_bytes(800, 500, kind="PNG")),
+        "assignment_letter": ("letter.pdf", pdf_bytes()),
+        "photo": ("photo.jpg", image_bytes(600, 800, gps=True)),
+        "landscape": ("holiday.jpg", image_bytes(1200, 800)),
+    }
+    for name, content in files.values():
+        (tmp_path / name).write_bytes(content)
+    return {key: str(tmp_path / name) for key, (name, _content) in files.items()}
+
+
+def in_russian(message: str) -> str:
+    with translation.override("ru"):
+        return translation.gettext(message)
+
+
+def fill_in_the_application(page, documents: dict, *, photo: str) -> None:
+    page.select_option("#id_honorific", "ms")
+    page.fill("#id_first_name", "Дана")
+    page.fill("#id_last_name", "Әбенова")
+    page.fill("#id_email", "dana@example.org")
+    page.fill("#id_phone", "+7 701 555 0101")
+    page.select_option("#id_country", "KZ")
+    page.select_option("#id_nationality", "KZ")
+    page.fill("#id_organisation", "Qazaqstan TV")
+    page.select_option("#id_outlet_type", "tv")
+    page.select_option("#id_outlet_country", "KZ")
+    page.fill("#id_outlet_website", "https://qazaqstan.tv")
+    page.select_option("#id_role", "reporter")
+    page.fill("#id_position", "Корреспондент")
+    page.fill("#id_press_card_number", "KZ-PR-2023-0417")
+    page.fill("#id_press_card_issuer", "Министерство информации")
+    page.check('input[name="working_languages"][value="kk"]')
+    page.check('input[name="working_languages"][value="ru"]')
+    page.check('input[name="equipment"][value="camera"]')
+    page.set_input_files("#id_press_card", documents["press_card"])
+    page.set_input_files("#id_assignment_letter", documents["assignment_letter"])
+    page.set_input_files("#id_photo", documents[photo])
+    page.check('input[name="interpretation_language"][value="ru"]')
+    page.check("#id_consent")
+
+
+def apply(page) -> None:
+    page.locator('main form button[type="submit"]').click()
+
+
+def log_in_as_reviewer(page) -> None:
+    rita = User.objects.create_user("rita", "rita@example.org", PASSWORD, is_staff=True)
+    rita.groups.add(Group.objects.get(name="Accreditation reviewers"))
+    page.goto("/admin/login/")
+    page.fill("#id_username", "rita")
+    page.fill("#id_password", PASSWORD)
+    page.locator('input[type="submit"]').click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
+def test_a_journalist_applies_and_a_reviewer_approves_her(page, registration_open, documents):
+    page.goto("/ru/")
+    page.locator("nav").get_by_role("link", name=in_russian("Media"), exact=True).click()
+    expect(page).to_have_url(re.compile(r"/ru/accreditation/$"))
+
+    # A holiday snapshot for the badge is refused beside the photo field; what was typed stays.
+    fill_in_the_application(page, documents, photo="landscape")
+    apply(page)
+    expect(page.locator("#error_1_id_photo")).to_be_visible()
+    expect(page.locator("#id_organisation")).to_have_value("Qazaqstan TV")
+    expect(page.locator("#form-errors")).to_be_focused()
+    page.set_input_files("#id_press_card", documents["press_card"])
+    page.set_input_files("#id_assignment_letter", documents["assignment_letter"])
+    page.set_input_files("#id_photo", documents["photo"])
+    page.check("#id_consent")
+    apply(page)
+
+    expect(page).to_have_url(re.compile(r"/ru/register/done/[^/]+/$"))
+    reference = page.locator("[data-reference]").inner_text().strip()
+    request = AccreditationRequest.objects.select_related("registration").get()
+    assert request.registration.reference == reference
+    assert request.registration.language == "ru"
+    [received] = mail.outbox
+    assert reference in received.subject
+    mail.outbox.clear()
+
+    log_in_as_reviewer(page)
+    page.get_by_role("link", name="Accreditation requests").click()
+    page.get_by_role("link", name=reference).click()
+    photo = page.locator('[data-document="photo"] img')
+    expect(photo).to_be_visible()
+    assert photo.evaluate("image => image.naturalWidth") == 600  # the reviewer sees the photo itself
+    expect(page.locator('[data-document="assignment_letter"] a')).to_have_attribute("download", "")
+    page.get_by_role("button", name="Approve").click()
+
+    expect(page.locator(".messagelist")).to_contain_text(reference)
+    request.refresh_from_db()
+    assert request.status == "approved"
+    [approval] = mail.outbox
+    assert approval.to == ["dana@example.org"]
+    assert approval.subject == in_russian("Your media accreditation is approved (%(reference)s)") % {
+        "reference": reference
+    }
+
+
+def test_the_press_office_asks_for_a_signed_letter_and_the_journalist_sends_it(page, registration_open, documents):
+    page.goto("/accreditation/")
+    fill_in_the_application(page, documents, photo="photo")
+    apply(page)
+    expect(page).to_have_url(re.compile(r"/register/done/[^/]+/$"))
+    personal_path = personal_path_in(mail.outbox[0])
+    mail.outbox.clear()
+
+    log_in_as_reviewer(page)
+    request = AccreditationRequest.objects.get()
+    page.goto(f"/admin/accreditation/accreditationrequest/{request.pk}/change/")
+    page.get_by_label("Message to the applicant").fill("The assignment letter must be signed by your editor.")
+    page.get_by_role("button", name="Ask for more information").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    [asked] = mail.outbox
+    assert "must be signed by your editor" in asked.body
+
+    page.goto(personal_path)
+    expect(page.locator("[data-reviewer-message]")).to_contain_text("must be signed by your editor")
+    page.get_by_role("link", name="Send the documents").click()
+    page.set_input_files("#id_assignment_letter", documents["assignment_letter"])
+    page.locator('main form button[type="submit"]').click()
+
+    expect(page).to_have_url(re.compile(rf"{re.escape(personal_path)}$"))
+    expect(page.locator('[data-accreditation="pending"]')).to_be_visible()
+    request.refresh_from_db()
+    assert request.status == "pending"
