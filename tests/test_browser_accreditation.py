@@ -156,3 +156,15 @@ def test_the_press_office_asks_for_a_signed_letter_and_the_journalist_sends_it(p
     expect(page.locator('[data-accreditation="pending"]')).to_be_visible()
     request.refresh_from_db()
     assert request.status == "pending"
+
+
+def test_the_application_fits_a_phone_in_kazakh(phone_page, registration_open):
+    phone_page.goto("/kk/accreditation/")
+    expect(phone_page.locator("#id_press_card")).to_be_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    labels = phone_page.evaluate(
+        "[...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea')]"
+        ".filter(field => !field.closest('.form-trap') && !document.querySelector(`label[for='${field.id}']`))"
+        ".map(field => field.name)"
+    )
+    assert labels == []  # every field has a visible label
