@@ -1,3 +1,4 @@
+import importlib
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -6,6 +7,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone, translation
 
 from agenda.models import Conference
@@ -84,6 +86,17 @@ def _tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def roles(transactional_db) -> None:
+    """The staff groups, made again by their own data migration.
+
+    Between transactional tests Django empties every table, the migrations' data included.
+    """
+    migration = importlib.import_module("accreditation.migrations.0002_roles")
+    state = MigrationExecutor(connection).loader.project_state(("accreditation", "0002_roles"))
+    migration.create_roles(state.apps, None)
 
 
 @pytest.fixture

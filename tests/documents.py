@@ -6,7 +6,8 @@ import pypdf
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from accreditation import uploads
+from accreditation.forms import AccreditationForm
+from registration.forms import MediaApplicantForm
 
 GPS_IFD = 0x8825
 
@@ -72,40 +73,9 @@ def media_form(**overrides) -> dict:
 
 
 def person_and_accreditation(**overrides) -> tuple[dict, dict]:
-    """The same applicant as the services take it: the person's fields and the request's."""
-    form = media_form(**overrides)
-    person_fields = (
-        "email",
-        "honorific",
-        "first_name",
-        "last_name",
-        "gender",
-        "phone",
-        "country",
-        "organisation",
-        "position",
-        "interpretation_language",
-    )
-    person = {name: form[name] for name in person_fields}
-    person["phone"] = person["phone"].replace(" ", "")
-    accreditation = {
-        name: form[name]
-        for name in (
-            "nationality",
-            "outlet_type",
-            "outlet_country",
-            "outlet_website",
-            "role",
-            "press_card_number",
-            "press_card_issuer",
-            "working_languages",
-            "equipment",
-        )
-    }
-    files = media_files()
-    accreditation |= {
-        "press_card": uploads.press_card(files["press_card"]),
-        "assignment_letter": uploads.assignment_letter(files["assignment_letter"]),
-        "photo": uploads.badge_photo(files["photo"]),
-    }
-    return person, accreditation
+    """The same applicant as the services take it, cleaned by the real forms: the person's fields and the request's."""
+    data = media_form(**overrides)
+    person, details = MediaApplicantForm(data), AccreditationForm(data, media_files())
+    assert person.is_valid(), person.errors
+    assert details.is_valid(), details.errors
+    return person.registration_details(), details.accreditation_details()

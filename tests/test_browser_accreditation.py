@@ -14,13 +14,12 @@ from agenda.seed import seed_conference_2023
 from tests.documents import image_bytes, pdf_bytes
 from tests.test_browser_registration import REGISTRATION_OPEN_AT, personal_path_in
 
-# serialized_rollback: the roles the data migrations created survive the flush between tests.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
-def registration_open(transactional_db):
+def registration_open(roles):
     seed_conference_2023()
     with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
         yield
