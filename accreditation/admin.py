@@ -17,6 +17,7 @@ from accreditation.forms import BadgePickupForm, ReviewForm
 from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, AccreditationRequest
 from accreditation.uploads import CONTENT_TYPES
 from registration.admin import apply_to_each
+from registration.models import Registration
 
 Status = AccreditationRequest.Status
 
@@ -125,6 +126,9 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # media apply themselves, with their consent and documents
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a request goes with its registration, never alone (its seat would stay taken)
 
     def has_review_permission(self, request) -> bool:
         return request.user.has_perm("accreditation.review_accreditationrequest")
@@ -281,6 +285,11 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Badge collected, ID checked"), permissions=["pickup"])
     def record_badge_pickup(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Hand badges over one person at a time: each shows their own ID."), messages.WARNING
+            )
+            return None
         form = BadgePickupForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             document = form.cleaned_data["identity_document"]
@@ -308,12 +317,8 @@ class AccreditationRequestAdmin(admin.ModelAdmin):
         )
 
 
-def decide_approve(accreditation, *, message, by):
-    return services.approve(accreditation, by=by)
-
-
 DECISIONS = {
-    "approve": decide_approve,
+    "approve": services.approve,
     "more_info": services.ask_for_more_information,
     "reject": lambda accreditation, *, message, by: services.reject(accreditation, reason=message, by=by),
     "revoke": lambda accreditation, *, message, by: services.revoke(accreditation, reason=message, by=by),
@@ -322,6 +327,8 @@ DECISIONS = {
 
 def available_decisions(accreditation: AccreditationRequest) -> list[tuple[str, str, str]]:
     """(value, label, button style) of each decision this request can take now."""
+    if accreditation.registration.status in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
+        return []
     if accreditation.status in services.UNDER_REVIEW:
         return [
             ("approve", _("Approve"), "default"),

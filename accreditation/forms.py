@@ -13,6 +13,7 @@ from accreditation.models import (
 from registration.forms import use_country_list
 
 COUNTRY_FIELDS = ("nationality", "outlet_country")
+PRESS_CARD_FIELDS = ("press_card_number", "press_card_issuer", "press_card")
 DOCUMENT_TYPES = "application/pdf,image/jpeg,image/png"
 IMAGE_TYPES = "image/jpeg,image/png"
 
@@ -29,7 +30,10 @@ class DocumentsForm(forms.ModelForm):
             "photo": forms.FileInput(attrs={"accept": IMAGE_TYPES}),
         }
         help_texts = {
-            "press_card": _("Both sides, as a PDF, JPEG or PNG file of up to 5 MB."),
+            "press_card": _(
+                "Both sides, as a PDF, JPEG or PNG file of up to 5 MB. "
+                "Freelancers without a press card may leave it out."
+            ),
             "assignment_letter": _(
                 "On your outlet's letterhead, signed by an editor, naming you and this conference. "
                 "Freelancers: from the outlet that commissioned you. A PDF of up to 5 MB."
@@ -109,10 +113,12 @@ class AccreditationForm(DocumentsForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        outlet_type = cleaned.get("outlet_type")
-        website_missing = not cleaned.get("outlet_website") and "outlet_website" not in self.errors
-        if outlet_type and outlet_type != OutletType.FREELANCE and website_missing:
+        staff_journalist = cleaned.get("outlet_type") not in (None, "", OutletType.FREELANCE)
+        if staff_journalist and not cleaned.get("outlet_website") and "outlet_website" not in self.errors:
             self.add_error("outlet_website", _("Give your outlet's website; only freelancers may leave it empty."))
+        for name in PRESS_CARD_FIELDS:
+            if staff_journalist and not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, _("Please fill this in; only freelancers without a press card may leave it out."))
         return cleaned
 
     def accreditation_details(self) -> dict:
@@ -155,6 +161,7 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Required to ask for more information, to reject or to revoke. The applicant reads it as you write it."
+            "Required to ask for more information, to reject or to revoke; optional with an approval. "
+            "The applicant reads it as you write it."
         ),
     )

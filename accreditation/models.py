@@ -87,8 +87,9 @@ class AccreditationRequest(models.Model):
         _("outlet's website"), blank=True, help_text=_("Freelancers may leave this empty.")
     )
     role = models.CharField(_("role"), max_length=16, choices=MediaRole.choices)
-    press_card_number = models.CharField(_("press card number"), max_length=64)
-    press_card_issuer = models.CharField(_("press card issued by"), max_length=200)
+    # Freelancers without a press card may leave these out; the assignment letter is then what counts.
+    press_card_number = models.CharField(_("press card number"), max_length=64, blank=True)
+    press_card_issuer = models.CharField(_("press card issued by"), max_length=200, blank=True)
     equipment = models.JSONField(_("equipment"), default=list, blank=True)
     crew = models.TextField(
         _("crew"),
@@ -104,7 +105,9 @@ class AccreditationRequest(models.Model):
         _("interview requests"), blank=True, help_text=_("Whom you would like to interview, and on what subject.")
     )
     working_languages = models.JSONField(_("working languages"), default=list)
-    press_card = models.FileField(_("press card"), storage=private_storage, upload_to=random_name, max_length=200)
+    press_card = models.FileField(
+        _("press card"), storage=private_storage, upload_to=random_name, max_length=200, blank=True
+    )
     assignment_letter = models.FileField(
         _("assignment letter"), storage=private_storage, upload_to=random_name, max_length=200
     )

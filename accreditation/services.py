@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accreditation.models import AccreditationDecision, AccreditationRequest
-from accreditation.storage import private_storage
+from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, AccreditationRequest
+from accreditation.storage import private_storage, random_name
 from agenda.models import Conference
 from registration import mail
 from registration import services as registration_services
@@ -25,7 +25,12 @@ Kind = OutgoingEmail.Kind
 UNDER_REVIEW = (Status.PENDING, Status.MORE_INFO)
 
 
-def delete_stored(names: list[str]) -> None:
+def store(documents: dict) -> dict[str, str]:
+    """Write checked documents to private storage, before any lock is taken; their stored names."""
+    return {field: private_storage.save(random_name(None, file.name), file) for field, file in documents.items()}
+
+
+def delete_stored(names) -> None:
     for name in names:
         private_storage.delete(name)
 
@@ -34,24 +39,24 @@ def request_accreditation(
     *, conference: Conference, person: dict, accreditation: dict, language: str
 ) -> registration_services.Outcome:
     """Create the media registration and its request in one transaction (or mail the existing link)."""
-    stored: list[str] = []
-
-    def file_request(registration: Registration) -> None:
-        request = AccreditationRequest.objects.create(
-            registration=registration, submitted_at=registration.created_at, **accreditation
-        )
-        stored.extend(file.name for file in request.documents.values())
-
+    # Megabytes are written before the seat transaction, which every registration waits for.
+    stored = store({field: accreditation[field] for field in DOCUMENT_FIELDS if accreditation.get(field)})
+    details = {field: value for field, value in accreditation.items() if field not in DOCUMENT_FIELDS}
     try:
-        return registration_services.register_attendee(
+        outcome = registration_services.register_attendee(
             conference=conference,
             details={**person, "category": Registration.Category.MEDIA},
             language=language,
-            along_with=file_request,
+            along_with=lambda registration: AccreditationRequest.objects.create(
+                registration=registration, submitted_at=registration.created_at, **details, **stored
+            ),
         )
     except BaseException:
-        delete_stored(stored)  # written before the transaction failed; nothing refers to them
+        delete_stored(stored.values())  # nothing refers to them: the transaction did not happen
         raise
+    if not outcome.created:
+        delete_stored(stored.values())  # a known address: its request stands as it was
+    return outcome
 
 
 def locked_request(request: AccreditationRequest) -> tuple[Conference, AccreditationRequest]:
@@ -76,17 +81,22 @@ def required(text: str, error: str) -> str:
     return text.strip()
 
 
+def refuse_if_withdrawn(request: AccreditationRequest) -> None:
+    if request.registration.status in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
+        raise ValidationError(_("The applicant has cancelled: there is nothing left to decide."))
+
+
 def refuse_unless_under_review(request: AccreditationRequest) -> None:
     if request.status not in UNDER_REVIEW:
         raise ValidationError(
             _("This request has been decided already (%(status)s).") % {"status": request.get_status_display()}
         )
-    if request.registration.status in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
-        raise ValidationError(_("The applicant has cancelled: there is nothing left to decide."))
+    refuse_if_withdrawn(request)
 
 
 @transaction.atomic
-def approve(request: AccreditationRequest, *, by) -> AccreditationRequest:
+def approve(request: AccreditationRequest, *, by, message: str = "") -> AccreditationRequest:
+    """Confirm the applicant's seat; a message, if the reviewer writes one, goes into the email."""
     conference, request = locked_request(request)
     refuse_unless_under_review(request)
     registration = request.registration
@@ -95,7 +105,7 @@ def approve(request: AccreditationRequest, *, by) -> AccreditationRequest:
         and registration_services.seats_taken(conference, media=True) >= conference.media_capacity
     ):
         raise ValidationError(_("No media seat is free. Raise the media seats or wait for one to be given up."))
-    decide(request, Status.APPROVED, Action.APPROVED, by=by)
+    decide(request, Status.APPROVED, Action.APPROVED, by=by, message=message.strip())
     registration_services.change_status(
         registration, Registration.Status.CONFIRMED, kind=Kind.MEDIA_APPROVED, queued_at=None
     )
@@ -139,27 +149,37 @@ def revoke(request: AccreditationRequest, *, reason: str, by) -> AccreditationRe
     conference, request = locked_request(request)
     if request.status != Status.APPROVED:
         raise ValidationError(_("Only an approved accreditation can be revoked."))
+    refuse_if_withdrawn(request)
     decide(request, Status.REVOKED, Action.REVOKED, by=by, message=reason)
     close(request, conference, kind=Kind.MEDIA_REVOKED, reason=reason)
     return request
 
 
-@transaction.atomic
 def resubmit_documents(request: AccreditationRequest, documents: dict) -> AccreditationRequest:
     """The applicant answers "more information needed" with new documents: the request is reviewed again."""
     if not documents:
         raise ValidationError(_("Choose at least one document to send."))
+    stored = store(documents)
+    try:
+        return replace_documents(request, stored)
+    except BaseException:
+        delete_stored(stored.values())
+        raise
+
+
+@transaction.atomic
+def replace_documents(request: AccreditationRequest, stored: dict[str, str]) -> AccreditationRequest:
+    """The replaced files are deleted once this commits (django-cleanup)."""
     _conference, request = locked_request(request)
     if request.status != Status.MORE_INFO:
         raise ValidationError(_("The press office has not asked you for documents."))
-    replaced = [getattr(request, name).name for name in documents]
-    for name, document in documents.items():
-        setattr(request, name, document)
+    refuse_if_withdrawn(request)
+    for field, name in stored.items():
+        setattr(request, field, name)
     request.status = Status.PENDING
     request.submitted_at = timezone.now()
-    request.save(update_fields=[*documents, "status", "submitted_at"])
+    request.save(update_fields=[*stored, "status", "submitted_at"])
     AccreditationDecision.objects.create(request=request, action=Action.RESUBMITTED)
-    transaction.on_commit(lambda: delete_stored(replaced))
     return request
 
 

@@ -13,6 +13,10 @@ from django.utils.functional import cached_property
 class PrivateStorage(FileSystemStorage):
     """Files under PRIVATE_MEDIA_ROOT, read back only by the reviewers' document view."""
 
+    def __init__(self) -> None:
+        # Readable by the application's own user only, not by others on the host.
+        super().__init__(file_permissions_mode=0o600, directory_permissions_mode=0o700)
+
     @cached_property
     def base_location(self):
         return settings.PRIVATE_MEDIA_ROOT

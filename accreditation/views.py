@@ -28,7 +28,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             "registration/closed.html",
             {"conference": conference, "window": window if conference.media_capacity else "no_media"},
         )
-    if request.method == "POST" and over_rate_limit(request, "accreditation"):
+    if request.method == "POST" and over_rate_limit(request, "register"):
         return rate_limited(request)
     person = MediaApplicantForm(request.POST or None)
     details = AccreditationForm(request.POST or None, request.FILES or None)

@@ -57,6 +57,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ("conference",)
     readonly_fields = (
         "conference",  # moving someone would bypass the other conference's seat count
+        "category",  # media and attendees hold seats of separate pools
         "reference",
         "status",
         "decline_reason",

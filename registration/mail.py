@@ -36,9 +36,9 @@ LOST_AFTER = timedelta(seconds=60)
 # How long an email waits, at least, for an earlier one to the same person to go first.
 IN_ORDER_WAIT_SECONDS = 3
 Kind = OutgoingEmail.Kind
-# These carry a reviewer's message, written into them when they are queued: asking again
-# for more information must not change what an earlier email says.
-WRITTEN_AT_ONCE = {Kind.MEDIA_MORE_INFO, Kind.MEDIA_REJECTED, Kind.MEDIA_REVOKED}
+# These carry a reviewer's message, written into them when they are queued: a later
+# decision must not change what an earlier email says.
+WRITTEN_AT_ONCE = {Kind.MEDIA_APPROVED, Kind.MEDIA_MORE_INFO, Kind.MEDIA_REJECTED, Kind.MEDIA_REVOKED}
 WITH_CALENDAR = {Kind.CONFIRMED, Kind.PROMOTED, Kind.MEDIA_APPROVED}
 RENDERED_FIELDS = ("subject", "body_text", "body_html", "calendar")
 
@@ -74,7 +74,8 @@ def queue_email(registration: Registration, kind: str) -> OutgoingEmail:
     """Write the email in the current transaction; the send task is queued once it commits.
 
     The row says who gets which email; the message is rendered when it is sent, so the
-    transaction (which may hold the conference's seat lock) stays short.
+    transaction (which may hold the conference's seat lock) stays short. Only the press
+    office's decisions are written at once (WRITTEN_AT_ONCE).
     """
     email = OutgoingEmail(registration=registration, kind=kind, to=registration.email, language=registration.language)
     if kind in WRITTEN_AT_ONCE:

@@ -326,6 +326,7 @@ def waitlist_registration(registration: Registration, *, moved_together: Collect
     `moved_together`: the others an organiser moves in the same action, who must not
     get the seats they leave either.
     """
+    refuse_media(registration)
     conference, registration = locked_registration(registration)
     if not registration.is_active:
         raise ValidationError(_("Only pending or confirmed registrations can be moved to the waiting list."))

@@ -3,6 +3,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -96,7 +97,7 @@ def roles(transactional_db) -> None:
     """
     migration = importlib.import_module("accreditation.migrations.0002_roles")
     state = MigrationExecutor(connection).loader.project_state(("accreditation", "0002_roles"))
-    migration.create_roles(state.apps, None)
+    migration.create_roles(state.apps, SimpleNamespace(connection=connection))
 
 
 @pytest.fixture

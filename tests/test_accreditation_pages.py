@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
@@ -125,11 +126,31 @@ def test_an_outlet_needs_its_website_but_a_freelancer_does_not(
     assert response.status_code == 302
 
 
+def test_a_freelancer_may_apply_without_a_press_card_but_a_staff_reporter_may_not(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    without_card = {"press_card_number": "", "press_card_issuer": ""}
+    files = {"press_card": ""}
+    staff_reporter = post_application(client, django_capture_on_commit_callbacks, files=files, **without_card)
+    assert set(staff_reporter.context["details"].errors) == {"press_card_number", "press_card_issuer", "press_card"}
+
+    freelancer = post_application(
+        client, django_capture_on_commit_callbacks, files=files, outlet_type="freelance", **without_card
+    )
+    assert freelancer.status_code == 302
+    assert not AccreditationRequest.objects.get().press_card
+
+
 def test_working_languages_and_documents_are_required(client, registration_open):
     data = media_form()
     del data["working_languages"]
     response = client.post("/accreditation/", data)
-    assert set(response.context["details"].errors) == {"working_languages", "press_card", "assignment_letter", "photo"}
+    assert set(response.context["details"].errors) == {
+        "working_languages",
+        "press_card",
+        "assignment_letter",
+        "photo",
+    }
 
 
 def test_a_known_address_gets_the_same_page_and_nothing_new(client, applied, django_capture_on_commit_callbacks):
@@ -150,13 +171,16 @@ def test_the_form_is_closed_outside_the_window_and_without_media_seats(client, c
     assert "Media accreditation is not open" in client.get("/accreditation/").content.decode()
 
 
-def test_the_rate_limit_answers_429(client, registration_open, settings, django_capture_on_commit_callbacks):
+def test_the_rate_limit_answers_429_counting_registrations_too(
+    client, registration_open, settings, django_capture_on_commit_callbacks
+):
     settings.REGISTRATION_RATE_LIMIT = "2/m"
+    registered = client.post("/register/", registration_details(email="attendee@example.org"))
     statuses = [
         post_application(client, django_capture_on_commit_callbacks, email=f"media{n}@example.org").status_code
-        for n in range(3)
+        for n in range(2)
     ]
-    assert statuses == [302, 302, 429]
+    assert [registered.status_code, *statuses] == [302, 302, 429]
 
 
 def test_a_filled_honeypot_creates_nothing(client, registration_open, django_capture_on_commit_callbacks):
@@ -335,19 +359,23 @@ def test_the_pickup_action_records_the_id_and_refuses_a_revoked_badge(reviewer_c
     services.approve(revoked, by=rita)
     services.revoke(revoked, reason="Press card withdrawn.", by=rita)
     changelist = reverse("admin:accreditation_accreditationrequest_changelist")
-    selected = {"action": "record_badge_pickup", "_selected_action": [applied.pk, revoked.pk]}
 
-    asked = reviewer_client.post(changelist, selected)
-    assert "Identity document shown" in asked.content.decode()
-    done = reviewer_client.post(changelist, {**selected, "apply": "1", "identity_document": "national_id"}, follow=True)
+    def hand_over(*requests, **data):
+        selected = {"action": "record_badge_pickup", "_selected_action": [request.pk for request in requests]}
+        return reviewer_client.post(changelist, {**selected, **data}, follow=True)
+
+    both = hand_over(applied, revoked, apply="1", identity_document="passport")
+    assert "one person at a time" in " ".join(message.message for message in both.context["messages"])
+    assert "Identity document shown" in hand_over(applied).content.decode()
+    hand_over(applied, apply="1", identity_document="national_id")
+    refused = hand_over(revoked, apply="1", identity_document="passport")
 
     applied.refresh_from_db()
     revoked.refresh_from_db()
     assert applied.badge_handed_over_by == rita
     assert applied.identity_document == "national_id"
     assert revoked.badge_collected_at is None
-    flashed = [message.message for message in done.context["messages"]]
-    assert any("revoked" in message for message in flashed)
+    assert "revoked" in " ".join(message.message for message in refused.context["messages"])
 
 
 def test_the_press_office_lists_and_their_csv(reviewer_client, applied, registration_open):
@@ -372,6 +400,31 @@ def test_the_press_office_lists_and_their_csv(reviewer_client, applied, registra
     rows = list(csv.reader(io.StringIO(b"".join(quiet.streaming_content).decode("utf-8-sig"))))
     assert rows[1][0].startswith("'")  # a spreadsheet reads it as text, not as a formula
     assert len(rows) == 2
+
+
+def test_nobody_deletes_a_request_apart_from_its_registration(client, applied, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.org", PASSWORD))
+    assert client.get(reverse("admin:accreditation_accreditationrequest_delete", args=[applied.pk])).status_code == 403
+
+
+def test_deleting_a_media_registration_deletes_its_documents(applied, django_capture_on_commit_callbacks):
+    stored = [file.name for file in applied.documents.values()]
+    with django_capture_on_commit_callbacks(execute=True):
+        applied.registration.delete()
+    assert not any(private_storage.exists(name) for name in stored)
+
+
+def test_the_documents_are_readable_by_the_application_only(applied):
+    path = Path(private_storage.path(applied.photo.name))
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_organisers_cannot_move_a_registration_between_seat_pools(client, applied, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.org", PASSWORD))
+    page = client.get(reverse("admin:registration_registration_change", args=[applied.registration.pk]))
+    assert page.status_code == 200
+    assert 'name="category"' not in page.content.decode()
 
 
 def test_the_press_office_page_is_closed_to_staff_without_the_permission(client, applied):

@@ -253,6 +253,37 @@ def test_revoking_needs_an_approval_first_and_a_reason(applied, reviewer, django
     assert "Filming in a closed session." in email.body
 
 
+def test_an_approved_applicant_who_cancelled_is_not_revoked(applied, reviewer):
+    services.approve(applied, by=reviewer)
+    registration_services.cancel_registration(fresh(applied).registration)
+    with pytest.raises(ValidationError, match="cancelled"):
+        services.revoke(fresh(applied), reason="Too late", by=reviewer)
+    assert fresh(applied).registration.status == Registration.Status.CANCELLED
+
+
+def test_an_applicant_who_cancelled_cannot_send_documents(applied, reviewer):
+    services.ask_for_more_information(applied, message="Send the letter.", by=reviewer)
+    registration_services.cancel_registration(applied.registration)
+    stored_before = sorted(path.name for path in Path(private_storage.location).rglob("*") if path.is_file())
+    letter = uploads.assignment_letter(upload("l.pdf", pdf_bytes()))
+    with pytest.raises(ValidationError, match="cancelled"):
+        services.resubmit_documents(fresh(applied), {"assignment_letter": letter})
+    assert fresh(applied).status == Status.MORE_INFO
+    assert sorted(path.name for path in Path(private_storage.location).rglob("*") if path.is_file()) == stored_before
+
+
+def test_an_approval_may_carry_a_message_into_its_email(applied, reviewer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(applied, message="Your position is camera platform B.", by=reviewer)
+    [email] = emails_to(applied)
+    assert "Your position is camera platform B." in email.body
+
+
+def test_media_are_not_moved_to_the_waiting_list_from_the_registrations(applied):
+    with pytest.raises(ValidationError, match="Accreditation requests"):
+        registration_services.waitlist_registration(applied.registration)
+
+
 def test_a_decided_request_cannot_be_decided_again(applied, reviewer):
     services.reject(applied, reason="Not a journalist.", by=reviewer)
     with pytest.raises(ValidationError, match="decided already"):

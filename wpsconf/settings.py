@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "agenda",
     "registration",
     "accreditation",
+    "django_cleanup.apps.CleanupConfig",  # last, as its documentation asks
 ]
 
 MIDDLEWARE = [

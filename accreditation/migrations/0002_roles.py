@@ -23,7 +23,7 @@ def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations ran; these groups need them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -35,10 +35,6 @@ def create_roles(apps, schema_editor):
     organisers.permissions.add(*Permission.objects.filter(content_type__app_label__in=EVENT_APPS))
 
 
-def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=(REVIEWERS, ORGANISERS)).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("accreditation", "0001_initial"),
@@ -47,4 +43,5 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    # Going back leaves the groups: "Organisers" may have been there before, with members.
+    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
