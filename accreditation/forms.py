@@ -1,7 +1,8 @@
 from django import forms
+from django.core.files import File
 from django.utils.translation import gettext_lazy as _
 
-from accreditation import uploads
+from accreditation import held, uploads
 from accreditation.models import (
     DOCUMENT_FIELDS,
     AccreditationRequest,
@@ -10,16 +11,27 @@ from accreditation.models import (
     OutletType,
     WorkingLanguage,
 )
+from accreditation.storage import private_storage
 from registration.forms import use_country_list
 
 COUNTRY_FIELDS = ("nationality", "outlet_country")
+
+
+def held_field(name: str) -> str:
+    return f"held_{name}"
+
+
 PRESS_CARD_FIELDS = ("press_card_number", "press_card_issuer", "press_card")
 DOCUMENT_TYPES = "application/pdf,image/jpeg,image/png"
 IMAGE_TYPES = "image/jpeg,image/png"
 
 
 class DocumentsForm(forms.ModelForm):
-    """The press card, the assignment letter and the photo, each checked by its content."""
+    """The press card, the assignment letter and the photo, each checked by its content.
+
+    A document that passed its checks is kept (accreditation.held) when something else on
+    the form did not: the form is then sent with its token instead of the file.
+    """
 
     class Meta:
         model = AccreditationRequest
@@ -44,6 +56,28 @@ class DocumentsForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.held = {
+            name: stored for name in DOCUMENT_FIELDS if (stored := held.held_name(self.data.get(held_field(name), "")))
+        }
+        for name in self.held:
+            self.fields[name].required = False  # sent before; a new file would replace it
+
+    def hold_checked_documents(self) -> dict[str, str]:
+        """After a failed check of the whole form: keep each good document; their tokens by field."""
+        tokens = {name: self.data[held_field(name)] for name in self.held}
+        for name in DOCUMENT_FIELDS:
+            if name in self.files and self.cleaned_data.get(name):
+                tokens[name] = held.hold(self.cleaned_data[name])
+        for name in tokens:
+            self.fields[name].required = False
+        return tokens
+
+    def release_held(self) -> None:
+        """Once the documents are stored for good, their held copies go."""
+        held.release(self.held.values())
+
     def clean_press_card(self):
         return self.checked("press_card", uploads.press_card)
 
@@ -55,9 +89,11 @@ class DocumentsForm(forms.ModelForm):
 
     def checked(self, name: str, check):
         upload = self.cleaned_data.get(name)
-        # A new upload is checked; the instance's stored file (or nothing) passes as it is.
-        if upload and upload != getattr(self.instance, name):
+        # A new upload is checked; a held one was checked when it came.
+        if name in self.files:
             return check(upload)
+        if name in self.held:
+            return File(private_storage.open(self.held[name]), name=self.held[name])
         return upload
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from accreditation import services
 from accreditation.forms import AccreditationForm, ResubmitDocumentsForm
-from accreditation.models import AccreditationRequest
+from accreditation.models import DOCUMENT_FIELDS, AccreditationRequest
 from registration.forms import MediaApplicantForm
 from registration.models import new_reference
 from registration.services import Window, registration_window
@@ -32,20 +32,29 @@ def apply(request: HttpRequest) -> HttpResponse:
         return rate_limited(request)
     person = MediaApplicantForm(request.POST or None)
     details = AccreditationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and all([person.is_valid(), details.is_valid()]):
-        if person.is_bot():
-            reference = new_reference()
-        else:
-            outcome = services.request_accreditation(
-                conference=conference,
-                person=person.registration_details(),
-                accreditation=details.accreditation_details(),
-                language=get_language(),
-            )
-            # As for attendees: a known address gets its link by email, the page a reference that exists nowhere.
-            reference = outcome.registration.reference if outcome.created else new_reference()
-        return redirect("registration:done", signed_reference=signing.dumps(reference, salt=DONE_SALT))
-    return render(request, "accreditation/apply.html", {"conference": conference, "person": person, "details": details})
+    held_tokens = {}
+    if request.method == "POST":
+        if all([person.is_valid(), details.is_valid()]):
+            if person.is_bot():
+                reference = new_reference()
+            else:
+                outcome = services.request_accreditation(
+                    conference=conference,
+                    person=person.registration_details(),
+                    accreditation=details.accreditation_details(),
+                    language=get_language(),
+                )
+                # As for attendees: a known address gets its link by email, the page a reference that exists nowhere.
+                reference = outcome.registration.reference if outcome.created else new_reference()
+            details.release_held()
+            return redirect("registration:done", signed_reference=signing.dumps(reference, salt=DONE_SALT))
+        held_tokens = details.hold_checked_documents()
+    documents = [(details[name], held_tokens.get(name)) for name in DOCUMENT_FIELDS]
+    return render(
+        request,
+        "accreditation/apply.html",
+        {"conference": conference, "person": person, "details": details, "documents": documents},
+    )
 
 
 @never_cache

@@ -3,14 +3,16 @@
 import csv
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core import mail as outbox
+from django.core import signing
 from django.urls import reverse
 
-from accreditation import services
+from accreditation import held, services
 from accreditation.models import AccreditationRequest
 from accreditation.storage import private_storage
 from registration import services as registration_services
@@ -100,9 +102,46 @@ def test_a_bad_file_is_refused_beside_its_field_and_the_rest_is_kept(
     page = response.content.decode()
     assert f'id="error_1_id_{field}"' in page  # crispy puts it right under the field
     assert 'value="Qazaqstan TV"' in page  # what was typed stays
-    assert "choose your documents again" in page
+    kept = set(re.findall(r'data-held="(\w+)"', page))
+    assert kept == {"press_card", "assignment_letter", "photo"} - {field}  # the good ones need not be chosen again
     assert not Registration.objects.exists()
     assert not outbox.outbox
+
+
+def test_documents_that_passed_are_kept_while_another_field_is_corrected(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    first = post_application(client, django_capture_on_commit_callbacks, phone="call me")
+    assert "international format" in errors_of(first, "person", "phone")
+    tokens = dict(re.findall(r'name="(held_\w+)" value="([^"]+)"', first.content.decode()))
+    assert set(tokens) == {"held_press_card", "held_assignment_letter", "held_photo"}
+    held_files = list((Path(private_storage.location) / "held").iterdir())
+    assert len(held_files) == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post("/accreditation/", {**media_form(), **tokens})
+
+    assert second.status_code == 302
+    request = AccreditationRequest.objects.get()
+    assert all(private_storage.exists(file.name) for file in request.documents.values())
+    assert request.photo.name.startswith("accreditation/")
+    assert not any(path.exists() for path in held_files)  # the kept copies went once stored for good
+
+
+def test_a_forged_or_foreign_token_holds_nothing(client, registration_open, django_capture_on_commit_callbacks):
+    forged = {"held_photo": "accreditation/someone-elses.jpg", "held_press_card": signing.dumps("registration/x.jpg")}
+    response = client.post("/accreditation/", {**media_form(), **media_files(photo=""), **forged})
+    assert "required" in errors_of(response, "details", "photo")
+    assert not Registration.objects.exists()
+
+
+def test_held_documents_nobody_came_back_for_are_swept(client, registration_open, django_capture_on_commit_callbacks):
+    post_application(client, django_capture_on_commit_callbacks, phone="call me")
+    _folders, files = private_storage.listdir("held")
+    written = max(private_storage.get_modified_time(f"held/{name}") for name in files)
+    assert held.sweep(now=written + timedelta(minutes=1)) == 0  # someone may still be correcting the form
+    assert held.sweep(now=written + held.HELD_FOR + timedelta(minutes=1)) == 3
+    assert not list((Path(private_storage.location) / "held").iterdir())
 
 
 def test_the_file_errors_come_in_the_visitors_language(client, registration_open, django_capture_on_commit_callbacks):
