@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -58,6 +60,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     readonly_fields = (
         "conference",  # moving someone would bypass the other conference's seat count
         "category",  # media and attendees hold seats of separate pools
+        "accreditation_request",
         "reference",
         "status",
         "decline_reason",
@@ -68,7 +71,20 @@ class RegistrationAdmin(admin.ModelAdmin):
         "queued_at",
     )
     fieldsets = (
-        (None, {"fields": ("conference", "reference", "status", "decline_reason", "category", "language")}),
+        (
+            None,
+            {
+                "fields": (
+                    "conference",
+                    "reference",
+                    "status",
+                    "decline_reason",
+                    "category",
+                    "accreditation_request",
+                    "language",
+                )
+            },
+        ),
         (
             _("Person"),
             {
@@ -99,6 +115,17 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # people register themselves, so consent and the first email are never skipped
+
+    @admin.display(description=_("accreditation"))
+    def accreditation_request(self, obj: Registration) -> str:
+        """Media are reviewed on their accreditation request: the way there."""
+        if not obj.is_media or not hasattr(obj, "accreditation"):
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:accreditation_accreditationrequest_change", args=[obj.accreditation.pk]),
+            obj.accreditation.get_status_display(),
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         # Only what the organiser changed: the workflow's own fields may have moved meanwhile.

@@ -464,6 +464,8 @@ def test_organisers_cannot_move_a_registration_between_seat_pools(client, applie
     page = client.get(reverse("admin:registration_registration_change", args=[applied.registration.pk]))
     assert page.status_code == 200
     assert 'name="category"' not in page.content.decode()
+    request_url = reverse("admin:accreditation_accreditationrequest_change", args=[applied.pk])
+    assert f'<a href="{request_url}">Awaiting review</a>' in page.content.decode()
 
 
 def test_the_press_office_page_is_closed_to_staff_without_the_permission(client, applied):
