@@ -22,6 +22,10 @@ PHOTO_SIZE_LIMIT = 3 * MB
 PIXEL_LIMIT = 50_000_000
 # Enough to print a sharp 30 × 40 mm photo on a badge.
 PHOTO_MIN_WIDTH, PHOTO_MIN_HEIGHT = 300, 400
+# Larger pictures are scaled down on arrival: a badge needs no more (about 800 dpi), and
+# sheets of badges stay small. A press card stays legible at this size.
+PHOTO_MAX_SIZE = (900, 1200)
+PRESS_CARD_MAX_SIZE = (2400, 2400)
 
 PDF, JPEG, PNG = "pdf", "jpeg", "png"
 EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
@@ -81,8 +85,9 @@ def opened_image(data: bytes) -> Image.Image:
         ) from None
 
 
-def reencoded(image: Image.Image, kind: str) -> bytes:
-    """The pixels saved anew, with the colour profile and nothing else of the original's metadata."""
+def reencoded(image: Image.Image, kind: str, *, largest: tuple[int, int]) -> bytes:
+    """The pixels saved anew (scaled down to `largest`), with the colour profile and no other metadata."""
+    image.thumbnail(largest, Image.Resampling.LANCZOS)
     output = BytesIO()
     profile = image.info.get("icc_profile")
     if kind == JPEG:
@@ -107,7 +112,7 @@ def press_card(upload: UploadedFile) -> ContentFile:
         )
     if kind == PDF:
         return content_file(checked_pdf(data), PDF)
-    return content_file(reencoded(opened_image(data), kind), kind)
+    return content_file(reencoded(opened_image(data), kind, largest=PRESS_CARD_MAX_SIZE), kind)
 
 
 def assignment_letter(upload: UploadedFile) -> ContentFile:
@@ -143,4 +148,4 @@ def badge_photo(upload: UploadedFile) -> ContentFile:
             code="too_small",
             params={"width": PHOTO_MIN_WIDTH, "height": PHOTO_MIN_HEIGHT},
         )
-    return content_file(reencoded(image, JPEG), JPEG)
+    return content_file(reencoded(image, JPEG, largest=PHOTO_MAX_SIZE), JPEG)

@@ -121,6 +121,11 @@ def test_a_photo_turned_by_its_exif_orientation_is_stored_upright():
     assert cleaned.size == (600, 800)
 
 
+def test_a_large_photo_is_scaled_down_to_what_a_badge_needs():
+    cleaned = Image.open(uploads.badge_photo(upload("photo.jpg", image_bytes(1800, 2400))))
+    assert cleaned.size == (900, 1200)
+
+
 def test_a_png_press_card_stays_png_and_a_pdf_stays_pdf():
     png = uploads.press_card(upload("card.png", image_bytes(800, 500, kind="PNG")))
     pdf = uploads.press_card(upload("card.pdf", pdf_bytes()))
