@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registration import mail, services
+from registration import checkin, mail, services
 from registration.models import OutgoingEmail, Registration
 
 
@@ -53,7 +53,15 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_display = ("reference", "last_name", "first_name", "category", "country", "status", "created_at")
     # Gender is never shown beside a name (the privacy notice promises it): it only feeds
     # anonymous statistics.
-    list_filter = ("conference", "status", "category", "country", "language", "no_photography")
+    list_filter = (
+        "conference",
+        "status",
+        "category",
+        "country",
+        "language",
+        "no_photography",
+        ("checked_in_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("reference", "last_name", "first_name", "email", "organisation")
     date_hierarchy = "created_at"
     list_select_related = ("conference",)
@@ -69,6 +77,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "created_at",
         "status_changed_at",
         "queued_at",
+        "checked_in_at",
+        "checked_in_by",
     )
     fieldsets = (
         (
@@ -108,10 +118,11 @@ class RegistrationAdmin(admin.ModelAdmin):
             _("Needs"),
             {"fields": ("interpretation_language", "accessibility_needs", "dietary_needs", "no_photography")},
         ),
+        (_("At the door"), {"fields": ("checked_in_at", "checked_in_by")}),
         (_("Record"), {"fields": ("consent_given_at", "created_at", "status_changed_at", "queued_at")}),
     )
     inlines = [OutgoingEmailInline]
-    actions = ["approve", "decline", "waitlist", "resend_last_email"]
+    actions = ["approve", "decline", "waitlist", "resend_last_email", "undo_check_in"]
 
     def has_add_permission(self, request) -> bool:
         return False  # people register themselves, so consent and the first email are never skipped
@@ -188,6 +199,14 @@ class RegistrationAdmin(admin.ModelAdmin):
                 )
                 % {"count": n}
             ),
+        )
+
+    @admin.action(description=_("Undo the check-in of the selected people"), permissions=["change"])
+    def undo_check_in(self, request, queryset) -> None:
+        count = checkin.undo_check_ins(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d check-in undone.", "%(count)d check-ins undone.", count) % {"count": count},
         )
 
     @admin.action(description=_("Send the last email again"), permissions=["change"])

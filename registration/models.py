@@ -1,6 +1,7 @@
 import re
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -120,6 +121,15 @@ class Registration(models.Model):
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("status changed at"), auto_now_add=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
     queued_at = models.DateTimeField(
         _("joined the waiting list at"), null=True, blank=True, help_text=_("The waiting list is served in this order.")
     )
@@ -128,6 +138,7 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["-created_at"]
+        permissions = [("check_in_registration", _("Can check people in at the door"))]
         # Constraints rather than unique=True: PostgreSQL then gets no extra LIKE indexes,
         # and every index here is one a query uses (fewer indexes, faster registrations).
         constraints = [

@@ -12,4 +12,6 @@ urlpatterns = [
     path("my/<slug:token>/cancel/", views.cancel, name="cancel"),
     path("my/<slug:token>/invitation.ics", views.calendar_invitation, name="calendar-invitation"),
     path("privacy/", views.privacy, name="privacy"),
+    path("checkin/", views.door, name="checkin"),
+    path("checkin/count/", views.door_count, name="checkin-count"),
 ]

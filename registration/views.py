@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django_ratelimit.core import is_ratelimited
 
 from agenda.models import Conference
 from agenda.services import conference_invitation
-from registration import services
+from registration import checkin, services
 from registration.forms import DetailsForm, LostLinkForm, RegistrationForm
 from registration.mail import personal_url
 from registration.models import Registration, new_reference
@@ -151,3 +152,68 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/privacy.html", {"conference": request.conference})
+
+
+def door_staff_only(view):
+    """Signed-in staff with the check-in permission; others go to the login page, or get 403."""
+    return login_required(login_url="admin:login")(
+        permission_required("registration.check_in_registration", raise_exception=True)(view)
+    )
+
+
+def checkin_json(answer: checkin.Answer | None, conference: Conference) -> dict:
+    registration = answer.registration if answer else None
+    return {
+        "light": answer.light if answer else None,
+        "message": answer.message if answer else "",
+        "name": registration.addressed_name if registration else "",
+        "details": checkin_details(registration),
+        **count_of(conference),
+    }
+
+
+def count_of(conference: Conference) -> dict:
+    counts = checkin.counts(conference)
+    return {**counts, "count_text": _("%(checked_in)d checked in of %(expected)d expected") % counts}
+
+
+def checkin_details(registration: Registration | None) -> str:
+    if registration is None:
+        return ""
+    return " · ".join(
+        part
+        for part in (registration.get_category_display(), registration.organisation, registration.reference)
+        if part
+    )
+
+
+@never_cache
+@door_staff_only
+@require_http_methods(["GET", "POST"])
+def door(request: HttpRequest) -> HttpResponse:
+    """/checkin/: one input for a scanner's keystrokes or a typed reference, a search, a live count."""
+    conference = presented_conference(request)
+    answer = None
+    if request.method == "POST":
+        answer = checkin.check_in(request.POST.get("code", ""), conference=conference, by=request.user)
+        if request.headers.get("Accept") == "application/json":
+            return JsonResponse(checkin_json(answer, conference))
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "registration/checkin.html",
+        {
+            "conference": conference,
+            "answer": answer,
+            "details": checkin_details(answer.registration if answer else None),
+            "query": query,
+            "found": checkin.search(conference, query),
+            "count_text": count_of(conference)["count_text"],
+        },
+    )
+
+
+@never_cache
+@door_staff_only
+def door_count(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(count_of(presented_conference(request)))

@@ -95,9 +95,14 @@ def roles(transactional_db) -> None:
 
     Between transactional tests Django empties every table, the migrations' data included.
     """
-    migration = importlib.import_module("accreditation.migrations.0002_roles")
-    state = MigrationExecutor(connection).loader.project_state(("accreditation", "0002_roles"))
-    migration.create_roles(state.apps, SimpleNamespace(connection=connection))
+    loader = MigrationExecutor(connection).loader
+    schema_editor = SimpleNamespace(connection=connection)
+    for app, name, create in [
+        ("accreditation", "0002_roles", "create_roles"),
+        ("registration", "0004_door_staff", "create_door_staff"),
+    ]:
+        migration = importlib.import_module(f"{app}.migrations.{name}")
+        getattr(migration, create)(loader.project_state((app, name)).apps, schema_editor)
 
 
 @pytest.fixture

@@ -1,0 +1,126 @@
+"""Checking people in at the door: signed badge codes, and one atomic check-in per person.
+
+A badge's QR code carries the reference signed with SECRET_KEY, so a code with one
+character changed, or made up, is refused without naming anyone. Door staff may also
+type the 8-character reference printed on the badge. Two doors scanning one badge at
+the same moment: one conditional UPDATE succeeds (green), the other finds it done (amber).
+"""
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core import signing
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agenda.models import Conference
+from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Registration
+
+SALT = "registration.badge"
+TYPED_REFERENCE = re.compile(rf"[{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH}}}")
+Status = Registration.Status
+
+
+def badge_code(registration: Registration) -> str:
+    """What the badge's QR code says: the reference and its signature."""
+    return signing.Signer(salt=SALT).sign(registration.reference)
+
+
+def reference_in(code: str) -> str | None:
+    """The reference a scanned code or a typed reference names; None for a forged or garbled one."""
+    code = code.strip()
+    if TYPED_REFERENCE.fullmatch(code.upper()):
+        return code.upper()
+    try:
+        return signing.Signer(salt=SALT).unsign(code)
+    except signing.BadSignature:
+        return None
+
+
+class Light(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+@dataclass(frozen=True)
+class Answer:
+    light: Light
+    message: str
+    registration: Registration | None = None
+
+
+def refusal(registration: Registration) -> str | None:
+    """Why this person may not come in, or None."""
+    accreditation = getattr(registration, "accreditation", None) if registration.is_media else None
+    if accreditation is not None and accreditation.status == accreditation.Status.REVOKED:
+        return _("Accreditation revoked.")
+    reasons = {
+        Status.CANCELLED: _("Registration cancelled."),
+        Status.DECLINED: _("Registration declined."),
+        Status.WAITLISTED: _("On the waiting list, not confirmed."),
+        Status.PENDING: _("Not confirmed yet."),
+    }
+    if registration.status in reasons:
+        return reasons[registration.status]
+    if accreditation is not None and not accreditation.badge_collected:
+        return _("Media badge not collected yet: send the person to the accreditation desk with their ID.")
+    return None
+
+
+def already_in(registration: Registration, conference: Conference) -> str:
+    by = registration.checked_in_by.get_username() if registration.checked_in_by else "—"
+    return _("Already checked in at %(time)s by %(by)s.") % {
+        "time": conference.local(registration.checked_in_at).strftime("%H:%M"),
+        "by": by,
+    }
+
+
+def people(conference: Conference) -> QuerySet:
+    return conference.registrations.select_related("accreditation", "checked_in_by")
+
+
+def check_in(code: str, *, conference: Conference, by) -> Answer:
+    reference = reference_in(code)
+    registration = people(conference).filter(reference=reference).first() if reference else None
+    if registration is None:
+        return Answer(Light.RED, _("Unknown or forged code. Ask for the person's reference or search by name."))
+    if reason := refusal(registration):
+        return Answer(Light.RED, reason, registration)
+    # The condition makes it atomic: of two simultaneous scans, one updates the row.
+    checked = Registration.objects.filter(
+        pk=registration.pk, status=Status.CONFIRMED, checked_in_at__isnull=True
+    ).update(checked_in_at=timezone.now(), checked_in_by=by)
+    registration = people(conference).get(pk=registration.pk)
+    if checked:
+        return Answer(Light.GREEN, _("Checked in. Welcome!"), registration)
+    if registration.checked_in_at:
+        return Answer(Light.AMBER, already_in(registration, conference), registration)
+    return Answer(Light.RED, refusal(registration) or _("Not confirmed yet."), registration)
+
+
+def undo_check_ins(registrations: QuerySet) -> int:
+    """Organisers' undo, for a mistaken scan; how many were undone."""
+    return registrations.filter(checked_in_at__isnull=False).update(checked_in_at=None, checked_in_by=None)
+
+
+def counts(conference: Conference) -> dict[str, int]:
+    """Checked in, out of the people expected (everyone confirmed)."""
+    return conference.registrations.aggregate(
+        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
+        expected=Count("pk", filter=Q(status=Status.CONFIRMED)),
+    )
+
+
+def search(conference: Conference, query: str, *, limit: int = 20) -> list[Registration]:
+    """People without their badge: by name, email or reference."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    every_word_in_the_name = Q()
+    for word in query.split():
+        every_word_in_the_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    matches = Q(reference=query.upper()) | Q(email__iexact=query) | every_word_in_the_name
+    return list(people(conference).filter(matches).order_by("last_name", "first_name")[:limit])

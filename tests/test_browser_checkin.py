@@ -1,0 +1,88 @@
+"""Door staff on a phone at 360 × 740: log in, scan (type) a badge code, see green, scan again, see amber."""
+
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
+
+from agenda.models import Conference
+from agenda.seed import seed_conference_2023
+from registration import checkin, services
+from tests.conftest import registration_details
+from tests.test_browser_registration import REGISTRATION_OPEN_AT
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def confirmed_guest(roles):
+    seed_conference_2023()
+    conference = Conference.objects.current()
+    conference.requires_approval = False
+    conference.save()
+    with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
+        details = registration_details()
+        del details["consent"]
+        yield services.register_attendee(conference=conference, details=details, language="en").registration
+
+
+def test_door_staff_scan_a_badge_on_a_phone_green_then_amber(phone_page, confirmed_guest):
+    page = phone_page
+    dina = User.objects.create_user("dina", password=PASSWORD, is_staff=True)
+    dina.groups.add(Group.objects.get(name="Door staff"))
+
+    page.goto("/checkin/")
+    expect(page).to_have_url(re.compile(r"/admin/login/\?next=/checkin/$"))
+    page.fill("#id_username", "dina")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/checkin/$"))
+
+    code_input = page.locator("#id_code")
+    expect(code_input).to_be_focused()  # a handheld scanner types straight into it
+    expect(page.locator("[data-count]")).to_have_text("0 checked in of 1 expected")
+    code = checkin.badge_code(confirmed_guest)
+
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+    result = page.locator("#result")
+    expect(result).to_have_attribute("data-light", "green")
+    expect(result).to_contain_text("Ms Әйгерім Қасымова")
+    expect(page.locator("[data-count]")).to_have_text("1 checked in of 1 expected")
+    expect(code_input).to_be_focused()
+    expect(code_input).to_have_value("")
+
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+    expect(result).to_have_attribute("data-light", "amber")
+    expect(result).to_contain_text("Already checked in at")
+    expect(result).to_contain_text("by dina")
+
+    page.keyboard.type(code[:-1] + ("x" if code[-1] != "x" else "y"))
+    page.keyboard.press("Enter")
+    expect(result).to_have_attribute("data-light", "red")
+    expect(result.locator("[data-name]")).to_have_text("")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_door_staff_find_a_person_without_a_badge(phone_page, confirmed_guest):
+    page = phone_page
+    dina = User.objects.create_user("dina", password=PASSWORD, is_staff=True)
+    dina.groups.add(Group.objects.get(name="Door staff"))
+    page.goto("/admin/login/?next=/checkin/")
+    page.fill("#id_username", "dina")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+
+    page.fill("#id_q", "Қасымова")
+    page.keyboard.press("Enter")
+    found = page.locator("[data-found] li")
+    expect(found).to_have_count(1)
+    found.get_by_role("button", name="Check in").click()
+
+    expect(page.locator("#result")).to_have_attribute("data-light", "green")
+    confirmed_guest.refresh_from_db()
+    assert confirmed_guest.checked_in_by == dina

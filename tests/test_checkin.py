@@ -1,0 +1,190 @@
+"""The door: signed codes, who may come in, one green for two simultaneous scans, and who may use it."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from accreditation import services as accreditation_services
+from registration import checkin, services
+from registration.models import Registration
+from tests.conftest import registration_details
+from tests.documents import person_and_accreditation
+from tests.test_capacity_concurrency import run_together
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-test-password"
+Light = checkin.Light
+
+
+@pytest.fixture
+def conference(registration_open):
+    registration_open.capacity = 3
+    registration_open.requires_approval = False
+    registration_open.media_capacity = 2
+    registration_open.save()
+    return registration_open
+
+
+@pytest.fixture
+def door(db) -> User:
+    user = User.objects.create_user("dina", "dina@example.org", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Door staff"))
+    return user
+
+
+def register(conference, email: str, **overrides) -> Registration:
+    details = registration_details(email=email, **overrides)
+    del details["consent"]
+    return services.register_attendee(conference=conference, details=details, language="en").registration
+
+
+def test_a_genuine_code_checks_a_confirmed_person_in_once(conference, door):
+    aigerim = register(conference, "aigerim@example.org")
+    code = checkin.badge_code(aigerim)
+
+    first = checkin.check_in(code, conference=conference, by=door)
+    second = checkin.check_in(code, conference=conference, by=door)
+
+    assert first.light == Light.GREEN
+    assert first.registration == aigerim
+    assert second.light == Light.AMBER
+    assert "by dina" in second.message
+    aigerim.refresh_from_db()
+    assert aigerim.checked_in_by == door
+    assert second.message == f"Already checked in at {conference.local(aigerim.checked_in_at):%H:%M} by dina."
+
+
+def test_a_code_with_one_changed_character_is_red_and_names_nobody(conference, door):
+    code = checkin.badge_code(register(conference, "aigerim@example.org"))
+    for position in (0, len(code) // 2, len(code) - 1):
+        changed = code[:position] + ("A" if code[position] != "A" else "B") + code[position + 1 :]
+        answer = checkin.check_in(changed, conference=conference, by=door)
+        assert answer.light == Light.RED
+        assert answer.registration is None
+        assert "forged" in answer.message
+    assert not Registration.objects.filter(checked_in_at__isnull=False).exists()
+
+
+def test_a_typed_reference_works_in_any_letter_case(conference, door):
+    aigerim = register(conference, "aigerim@example.org")
+    assert checkin.check_in(f" {aigerim.reference.lower()} ", conference=conference, by=door).light == Light.GREEN
+
+
+def test_a_cancelled_persons_genuine_code_is_red(conference, door):
+    aigerim = register(conference, "aigerim@example.org")
+    services.cancel_registration(aigerim)
+    answer = checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door)
+    assert (answer.light, answer.message) == (Light.RED, "Registration cancelled.")
+    assert answer.registration == aigerim  # a genuine badge: the person is named
+
+
+def test_a_waitlisted_persons_genuine_code_is_red(conference, door):
+    for n in range(3):
+        register(conference, f"seat{n}@example.org")
+    waiting = register(conference, "waiting@example.org")
+    assert waiting.status == "waitlisted"
+    answer = checkin.check_in(checkin.badge_code(waiting), conference=conference, by=door)
+    assert (answer.light, answer.message) == (Light.RED, "On the waiting list, not confirmed.")
+
+
+def test_media_come_in_only_with_a_collected_badge_and_never_once_revoked(conference, door):
+    person, accreditation = person_and_accreditation()
+    request = accreditation_services.request_accreditation(
+        conference=conference, person=person, accreditation=accreditation, language="en"
+    ).registration.accreditation
+    code = checkin.badge_code(request.registration)
+    assert "Not confirmed yet." in checkin.check_in(code, conference=conference, by=door).message
+    accreditation_services.approve(request, by=door)
+    not_collected = checkin.check_in(code, conference=conference, by=door)
+    assert not_collected.light == Light.RED
+    assert "accreditation desk" in not_collected.message
+    accreditation_services.record_badge_pickup(request, identity_document="passport", by=door)
+    assert checkin.check_in(code, conference=conference, by=door).light == Light.GREEN
+    accreditation_services.revoke(request, reason="Misconduct.", by=door)
+    assert checkin.check_in(code, conference=conference, by=door).message == "Accreditation revoked."
+
+
+def test_a_badge_of_another_conference_is_unknown_here(conference, door, django_user_model):
+    aigerim = register(conference, "aigerim@example.org")
+    other = type(conference).objects.get(pk=conference.pk)
+    other.pk, other.slug = None, "wps-2024"
+    other.save()
+    assert checkin.check_in(checkin.badge_code(aigerim), conference=other, by=door).light == Light.RED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_doors_scanning_one_badge_at_once_give_one_green_and_one_amber(conference, roles):
+    door_one = User.objects.create_user("door1", password=PASSWORD)
+    door_two = User.objects.create_user("door2", password=PASSWORD)
+    code = checkin.badge_code(register(conference, "aigerim@example.org"))
+
+    for _round in range(5):
+        Registration.objects.update(checked_in_at=None, checked_in_by=None)
+        answers = run_together(
+            [lambda by=by: checkin.check_in(code, conference=conference, by=by) for by in (door_one, door_two)]
+        )
+        assert sorted(answer.light for answer in answers) == [Light.AMBER, Light.GREEN]
+
+
+def test_the_count_and_the_search(conference, door):
+    aigerim = register(conference, "aigerim@example.org")
+    register(conference, "dana@example.org", first_name="Дана", last_name="Әбенова")
+    checkin.check_in(aigerim.reference, conference=conference, by=door)
+    assert checkin.counts(conference) == {"checked_in": 1, "expected": 2}
+    assert [person.email for person in checkin.search(conference, "әбен")] == ["dana@example.org"]
+    assert [person.email for person in checkin.search(conference, "Дана Әбенова")] == ["dana@example.org"]
+    assert [person.email for person in checkin.search(conference, "AIGERIM@example.org")] == ["aigerim@example.org"]
+    assert [person.email for person in checkin.search(conference, aigerim.reference.lower())] == ["aigerim@example.org"]
+    assert checkin.search(conference, "Дана Қасымова") == []
+    assert checkin.search(conference, "a") == []
+
+
+# --- the page and who may use it ------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, conference):
+    response = client.get("/checkin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/?next=/checkin/")
+
+
+def test_staff_without_the_permission_get_403(client, conference):
+    client.force_login(User.objects.create_user("sam", password=PASSWORD, is_staff=True))
+    assert client.get("/checkin/").status_code == 403
+
+
+def test_door_staff_check_in_but_cannot_open_the_registrations_admin(client, conference, door):
+    client.force_login(door)
+    aigerim = register(conference, "aigerim@example.org")
+    assert client.get(reverse("admin:registration_registration_changelist")).status_code == 403
+    assert client.get(reverse("admin:accreditation_accreditationrequest_changelist")).status_code == 403
+    assert set(Group.objects.get(name="Door staff").permissions.values_list("codename", flat=True)) == {
+        "check_in_registration"
+    }
+
+    page = client.post("/checkin/", {"code": checkin.badge_code(aigerim)})
+    assert page.context["answer"].light == Light.GREEN
+    assert 'data-light="green"' in page.content.decode()
+    answer = client.post("/checkin/", {"code": "garbage"}, headers={"Accept": "application/json"}).json()
+    assert answer["light"] == "red"
+    assert answer["name"] == ""
+    assert answer["count_text"] == "1 checked in of 1 expected"
+    assert client.get("/checkin/count/").json()["checked_in"] == 1
+
+
+def test_organisers_check_in_and_undo_it_in_the_admin(client, conference, door):
+    olga = User.objects.create_user("olga", password=PASSWORD, is_staff=True)
+    olga.groups.add(Group.objects.get(name="Organisers"))
+    client.force_login(olga)
+    aigerim = register(conference, "aigerim@example.org")
+    assert client.post("/checkin/", {"code": aigerim.reference}).context["answer"].light == Light.GREEN
+
+    client.post(
+        reverse("admin:registration_registration_changelist"),
+        {"action": "undo_check_in", "_selected_action": [aigerim.pk]},
+    )
+
+    aigerim.refresh_from_db()
+    assert aigerim.checked_in_at is None
+    assert checkin.check_in(aigerim.reference, conference=conference, by=door).light == Light.GREEN
