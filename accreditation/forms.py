@@ -11,8 +11,8 @@ from accreditation.models import (
     OutletType,
     WorkingLanguage,
 )
-from accreditation.storage import private_storage
 from registration.forms import use_country_list
+from wpsconf.storage import private_storage
 
 COUNTRY_FIELDS = ("nationality", "outlet_country")
 

@@ -15,7 +15,7 @@ from django.core import signing
 from django.core.files import File
 from django.utils import timezone
 
-from accreditation.storage import private_storage
+from wpsconf.storage import private_storage
 
 SALT = "accreditation.held-document"
 FOLDER = "held"

@@ -4,8 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from accreditation.storage import private_storage, random_name
 from registration.models import Registration
+from wpsconf.storage import private_storage, random_name
+
+
+def document_name(instance, filename: str) -> str:
+    return random_name("accreditation", filename)
 
 
 class OutletType(models.TextChoices):
@@ -106,12 +110,12 @@ class AccreditationRequest(models.Model):
     )
     working_languages = models.JSONField(_("working languages"), default=list)
     press_card = models.FileField(
-        _("press card"), storage=private_storage, upload_to=random_name, max_length=200, blank=True
+        _("press card"), storage=private_storage, upload_to=document_name, max_length=200, blank=True
     )
     assignment_letter = models.FileField(
-        _("assignment letter"), storage=private_storage, upload_to=random_name, max_length=200
+        _("assignment letter"), storage=private_storage, upload_to=document_name, max_length=200
     )
-    photo = models.FileField(_("photo for the badge"), storage=private_storage, upload_to=random_name, max_length=200)
+    photo = models.FileField(_("photo for the badge"), storage=private_storage, upload_to=document_name, max_length=200)
 
     status = models.CharField(_("review"), max_length=12, choices=Status.choices, default=Status.PENDING)
     reviewer_message = models.TextField(

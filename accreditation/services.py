@@ -13,11 +13,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, AccreditationRequest
-from accreditation.storage import private_storage, random_name
 from agenda.models import Conference
 from registration import mail
 from registration import services as registration_services
 from registration.models import OutgoingEmail, Registration
+from wpsconf.storage import private_storage, random_name
 
 Status = AccreditationRequest.Status
 Action = AccreditationDecision.Action
@@ -27,7 +27,9 @@ UNDER_REVIEW = (Status.PENDING, Status.MORE_INFO)
 
 def store(documents: dict) -> dict[str, str]:
     """Write checked documents to private storage, before any lock is taken; their stored names."""
-    return {field: private_storage.save(random_name(None, file.name), file) for field, file in documents.items()}
+    return {
+        field: private_storage.save(random_name("accreditation", file.name), file) for field, file in documents.items()
+    }
 
 
 def delete_stored(names) -> None:

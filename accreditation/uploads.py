@@ -98,7 +98,7 @@ def reencoded(image: Image.Image, kind: str, *, largest: tuple[int, int]) -> byt
 
 
 def content_file(data: bytes, kind: str) -> ContentFile:
-    # The stored name is random (storage.random_name); only this extension survives.
+    # The stored name is random (wpsconf.storage.random_name); only this extension survives.
     return ContentFile(data, name=f"document{EXTENSIONS[kind]}")
 
 

@@ -14,11 +14,11 @@ from django.urls import reverse
 
 from accreditation import held, services
 from accreditation.models import AccreditationRequest
-from accreditation.storage import private_storage
 from registration import services as registration_services
 from registration.models import Registration
 from tests.conftest import registration_details
 from tests.documents import image_bytes, media_files, media_form, pdf_bytes, person_and_accreditation, upload
+from wpsconf.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"

@@ -11,11 +11,11 @@ from django.utils import translation
 
 from accreditation import services, uploads
 from accreditation.models import AccreditationDecision, AccreditationRequest
-from accreditation.storage import private_storage
 from registration import services as registration_services
 from registration.models import OutgoingEmail, Registration
 from tests.conftest import registration_details
 from tests.documents import image_bytes, pdf_bytes, person_and_accreditation, upload
+from wpsconf.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 Status = AccreditationRequest.Status

@@ -1,4 +1,4 @@
-"""Where press cards, letters and photos live: a folder no URL reaches (PRIVATE_MEDIA_ROOT)."""
+"""Where press cards, letters, photos and badge sheets live: a folder no URL reaches (PRIVATE_MEDIA_ROOT)."""
 
 import secrets
 from pathlib import PurePosixPath
@@ -9,9 +9,9 @@ from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 
 
-@deconstructible(path="accreditation.storage.PrivateStorage")
+@deconstructible(path="wpsconf.storage.PrivateStorage")
 class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT, read back only by the reviewers' document view."""
+    """Files under PRIVATE_MEDIA_ROOT, read back only through views that check permissions."""
 
     def __init__(self) -> None:
         # Readable by the application's own user only, not by others on the host.
@@ -28,12 +28,12 @@ class PrivateStorage(FileSystemStorage):
             self.__dict__.pop("location", None)
 
     def url(self, name: str | None) -> str:
-        raise ValueError("Private documents have no URL; staff open them through the document view.")
+        raise ValueError("Private documents have no URL; staff open them through views that check permissions.")
 
 
 private_storage = PrivateStorage()
 
 
-def random_name(instance, filename: str) -> str:
+def random_name(folder: str, filename: str) -> str:
     """A name nobody can guess, keeping only the extension the content was checked to have."""
-    return f"accreditation/{secrets.token_urlsafe(24)}{PurePosixPath(filename).suffix.lower()}"
+    return f"{folder}/{secrets.token_urlsafe(24)}{PurePosixPath(filename).suffix.lower()}"
