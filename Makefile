@@ -9,7 +9,7 @@ RUN_ENV := DEBUG=$${DEBUG:-on} HTTPS=$${HTTPS:-off}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} HTTPS=off DEBUG=off
 BOOTSTRAP_VERSION ?= 5.3.8
 
-.PHONY: run test lint format messages vendor-bootstrap clean
+.PHONY: run test lint format messages vendor-bootstrap vendor-fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ vendor-bootstrap:
 	  sed 's#/\*\# sourceMappingURL=[^*]*\*/##' package/dist/css/bootstrap.min.css > $(CURDIR)/static/vendor/bootstrap/bootstrap.min.css && \
 	  sed 's#//\# sourceMappingURL=.*$$##' package/dist/js/bootstrap.bundle.min.js > $(CURDIR)/static/vendor/bootstrap/bootstrap.bundle.min.js && \
 	  cp package/LICENSE $(CURDIR)/static/vendor/bootstrap/LICENSE
+
+# The badge font, with its licence (needs Debian's fonts-dejavu-core).
+vendor-fonts:
+	cp /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf registration/fonts/
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

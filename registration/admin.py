@@ -1,14 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registration import checkin, mail, services
-from registration.models import OutgoingEmail, Registration
+from registration import badges, checkin, mail, services, tasks
+from registration.models import BadgeSheet, OutgoingEmail, Registration
 
 
 class OutgoingEmailInline(admin.TabularInline):
@@ -122,7 +124,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         (_("Record"), {"fields": ("consent_given_at", "created_at", "status_changed_at", "queued_at")}),
     )
     inlines = [OutgoingEmailInline]
-    actions = ["approve", "decline", "waitlist", "resend_last_email", "undo_check_in"]
+    actions = ["approve", "decline", "waitlist", "resend_last_email", "print_badges", "undo_check_in"]
 
     def has_add_permission(self, request) -> bool:
         return False  # people register themselves, so consent and the first email are never skipped
@@ -201,6 +203,36 @@ class RegistrationAdmin(admin.ModelAdmin):
             ),
         )
 
+    @admin.action(description=_("Print badges for the selected people (A4, four to a sheet)"), permissions=["change"])
+    def print_badges(self, request, queryset):
+        people = badges.printable(queryset)
+        count = people.count()
+        if count < queryset.count():
+            self.message_user(
+                request, _("Only confirmed people get badges; the others were left out."), messages.WARNING
+            )
+        if not count:
+            return None
+        if count <= badges.AT_ONCE_UP_TO:
+            response = HttpResponse(badges.badge_sheets(people), content_type="application/pdf")
+            response["Content-Disposition"] = 'attachment; filename="badges.pdf"'
+            return response
+        sheet = BadgeSheet.objects.create(requested_by=request.user, people=count)
+        ids = list(people.values_list("pk", flat=True))
+        transaction.on_commit(lambda: tasks.print_badge_sheet.delay(sheet.pk, ids))
+        self.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("Badges for %(count)d people are being drawn; we will email you when they are ready.")
+                % {"count": count},
+                reverse("admin:registration_badgesheet_changelist"),
+                _("Badge sheets"),
+            ),
+            messages.SUCCESS,
+        )
+        return None
+
     @admin.action(description=_("Undo the check-in of the selected people"), permissions=["change"])
     def undo_check_in(self, request, queryset) -> None:
         count = checkin.undo_check_ins(queryset)
@@ -241,4 +273,40 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count) % {"count": count},
+        )
+
+
+@admin.register(BadgeSheet)
+class BadgeSheetAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "requested_by", "people", "finished_at", "download")
+    list_select_related = ("requested_by",)
+    readonly_fields = ("created_at", "requested_by", "people", "finished_at", "download")
+    fields = readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made by the "Print badges" action
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("PDF"))
+    def download(self, sheet: BadgeSheet) -> str:
+        if not sheet.file:
+            return _("Being drawn…")
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:registration_badgesheet_download", args=[sheet.pk]), _("Download")
+        )
+
+    def get_urls(self):
+        download = self.admin_site.admin_view(self.download_view)
+        return [path("<int:pk>/download/", download, name="registration_badgesheet_download"), *super().get_urls()]
+
+    def download_view(self, request, pk: int) -> FileResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        sheet = BadgeSheet.objects.filter(pk=pk).first()
+        if sheet is None or not sheet.file:
+            raise Http404
+        return FileResponse(
+            sheet.file.open("rb"), as_attachment=True, filename="badges.pdf", content_type="application/pdf"
         )

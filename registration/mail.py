@@ -48,9 +48,9 @@ def retry_delay(attempts: int) -> int:
     return min(FIRST_RETRY_SECONDS * 3 ** (attempts - 1), LONGEST_WAIT_SECONDS)
 
 
-def personal_url(registration: Registration) -> str:
+def personal_url(registration: Registration, page: str = "registration:personal-page") -> str:
     with translation.override(registration.language):
-        return settings.SITE_URL + reverse("registration:personal-page", args=[registration.token])
+        return settings.SITE_URL + reverse(page, args=[registration.token])
 
 
 def render_email(registration: Registration, kind: str) -> dict[str, str]:
@@ -60,6 +60,7 @@ def render_email(registration: Registration, kind: str) -> dict[str, str]:
         "accreditation": getattr(registration, "accreditation", None) if registration.is_media else None,
         "conference": conference,
         "personal_url": personal_url(registration),
+        "badge_url": personal_url(registration, "registration:badge"),
         "site_url": settings.SITE_URL,
     }
     with translation.override(registration.language), timezone.override(conference.tzinfo):

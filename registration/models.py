@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from agenda.models import Conference, Honorific, InterpretationLanguage, addressed
+from wpsconf.storage import private_storage, random_name
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_LENGTH = 8
@@ -229,3 +230,31 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+def badge_sheet_name(instance, filename: str) -> str:
+    return random_name("badges", filename)
+
+
+class BadgeSheet(models.Model):
+    """A4 sheets of badges printed for organisers; large batches are drawn by a Celery task."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    people = models.PositiveIntegerField(_("people"))
+    file = models.FileField(_("PDF"), storage=private_storage, upload_to=badge_sheet_name, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("badge sheet")
+        verbose_name_plural = _("badge sheets")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return _("Badges for %(count)d people") % {"count": self.people}

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from registration import mail
+from registration import badges, mail
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
@@ -14,3 +14,8 @@ def send_email(self, email_id: int) -> None:
 @shared_task(acks_late=True)
 def requeue_unsent_emails() -> int:
     return mail.requeue_due_emails()
+
+
+@shared_task(acks_late=True)
+def print_badge_sheet(sheet_id: int, registration_ids: list[int]) -> None:
+    badges.print_sheet(sheet_id, registration_ids)

@@ -13,7 +13,7 @@ from django_ratelimit.core import is_ratelimited
 
 from agenda.models import Conference
 from agenda.services import conference_invitation
-from registration import checkin, services
+from registration import badges, checkin, services
 from registration.forms import DetailsForm, LostLinkForm, RegistrationForm
 from registration.mail import personal_url
 from registration.models import Registration, new_reference
@@ -131,6 +131,19 @@ def calendar_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = conference_invitation(registration.conference, url=personal_url(registration))
     response = HttpResponse(invitation, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{registration.conference.slug}.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+def badge(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's badge, to print, once their place is confirmed."""
+    registration = own_registration(token)
+    # Media badges are handed over by the press office against an ID, never self-printed.
+    if registration.status != Registration.Status.CONFIRMED or registration.is_media:
+        raise Http404("Only a confirmed attendee downloads a badge.")
+    response = HttpResponse(badges.badge_pdf(registration), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="badge-{registration.reference}.pdf"'
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -1,6 +1,6 @@
 """Door staff: people who check others in at the door, and may do nothing else.
 
-Organisers, created before this permission existed, get it too.
+Organisers, created before these permissions existed, get them too: check-in and badge sheets.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -21,13 +21,14 @@ def create_door_staff(apps, schema_editor):
     check_in = Permission.objects.get(content_type__app_label="registration", codename="check_in_registration")
     door_staff, _ = Group.objects.get_or_create(name=DOOR_STAFF)
     door_staff.permissions.set([check_in])
+    badge_sheets = Permission.objects.filter(content_type__app_label="registration", codename__endswith="_badgesheet")
     for organisers in Group.objects.filter(name=ORGANISERS):
-        organisers.permissions.add(check_in)
+        organisers.permissions.add(check_in, *badge_sheets)
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registration", "0003_check_in"),
+        ("registration", "0003_check_in_and_badge_sheets"),
         ("accreditation", "0002_roles"),
     ]
 

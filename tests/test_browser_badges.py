@@ -1,0 +1,73 @@
+"""Badges in Chromium: an attendee downloads hers from her personal page; an organiser prints a sheet."""
+
+import io
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, User
+from django.core import mail
+from playwright.sync_api import expect
+
+from agenda.models import Conference
+from agenda.seed import seed_conference_2023
+from registration import services
+from tests.conftest import registration_details
+from tests.test_browser_registration import REGISTRATION_OPEN_AT, personal_path_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def conference(roles):
+    seed_conference_2023()
+    conference = Conference.objects.current()
+    conference.requires_approval = False
+    conference.save()
+    with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
+        yield conference
+
+
+def register(conference, **overrides):
+    details = registration_details(**overrides)
+    del details["consent"]
+    return services.register_attendee(conference=conference, details=details, language="en").registration
+
+
+def text_of(path: str) -> str:
+    return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(Path(path).read_bytes())).pages)
+
+
+def test_a_confirmed_attendee_downloads_her_badge(page, conference, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        aigerim = register(conference)
+    page.goto(personal_path_in(mail.outbox[0]))
+
+    with page.expect_download() as download:
+        page.locator("[data-badge]").click()
+
+    assert download.value.suggested_filename == f"badge-{aigerim.reference}.pdf"
+    assert "Ms Әйгерім Қасымова" in text_of(download.value.path())
+
+
+def test_an_organiser_prints_a_sheet_of_badges(page, conference):
+    for n, name in enumerate(["Сейтова", "Абенова", "Ким"]):
+        register(conference, email=f"p{n}@example.org", last_name=name)
+    olga = User.objects.create_user("olga", password=PASSWORD, is_staff=True)
+    olga.groups.add(Group.objects.get(name="Organisers"))
+    page.goto("/admin/login/?next=/admin/registration/registration/")
+    page.fill("#id_username", "olga")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/admin/registration/registration/$"))
+
+    page.locator("#action-toggle").check()
+    page.select_option("select[name=action]", "print_badges")
+    with page.expect_download() as download:
+        page.locator('button[name="index"]').click()
+
+    text = text_of(download.value.path())
+    assert text.index("Абенова") < text.index("Ким") < text.index("Сейтова")
