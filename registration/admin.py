@@ -1,13 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from kombu.exceptions import OperationalError
 
 from registration import badges, checkin, mail, services, tasks
 from registration.models import BadgeSheet, OutgoingEmail, Registration
@@ -218,8 +218,17 @@ class RegistrationAdmin(admin.ModelAdmin):
             response["Content-Disposition"] = 'attachment; filename="badges.pdf"'
             return response
         sheet = BadgeSheet.objects.create(requested_by=request.user, people=count)
-        ids = list(people.values_list("pk", flat=True))
-        transaction.on_commit(lambda: tasks.print_badge_sheet.delay(sheet.pk, ids))
+        try:
+            tasks.print_badge_sheet.delay(sheet.pk, list(people.values_list("pk", flat=True)))
+        except OperationalError:
+            sheet.delete()
+            self.message_user(
+                request,
+                _("The task queue cannot be reached: print at most %(count)d people at a time, or try again shortly.")
+                % {"count": badges.AT_ONCE_UP_TO},
+                messages.ERROR,
+            )
+            return None
         self.message_user(
             request,
             format_html(

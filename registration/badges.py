@@ -8,6 +8,7 @@ photographed get a small crossed-circle mark. The font is DejaVu Sans, embedded,
 has every Cyrillic letter, Kazakh's included (fonts/LICENSE).
 """
 
+import logging
 from collections.abc import Iterable
 from io import BytesIO
 from pathlib import Path
@@ -26,6 +27,7 @@ from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -33,6 +35,7 @@ from agenda.templatetags.site_tags import long_date
 from registration.checkin import badge_code
 from registration.models import BadgeSheet, Registration
 
+logger = logging.getLogger(__name__)
 FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 Category = Registration.Category
@@ -66,6 +69,15 @@ def lines(text: str, font: str, size: float, width: float, most: int) -> list[st
     return wrapped[:most]
 
 
+def fitted(text: str, font: str, *, largest: int, smallest: int, width: float, most: int) -> tuple[int, list[str]]:
+    """The largest size at which the text fits in `most` lines; a long name shrinks rather than loses words."""
+    for size in range(largest, smallest - 1, -1):
+        wrapped = simpleSplit(text, font, size, width)
+        if len(wrapped) <= most and all(stringWidth(line, font, size) <= width for line in wrapped):
+            return size, wrapped
+    return smallest, simpleSplit(text, font, smallest, width)[:most]  # past all reason: the badge's edge cuts it
+
+
 def draw_badge(canvas: Canvas, registration: Registration) -> None:
     """One badge, its lower-left corner at the canvas's origin, in the person's language."""
     conference = registration.conference
@@ -78,6 +90,10 @@ def draw_badge(canvas: Canvas, registration: Registration) -> None:
         footer = f"{conference.title} · {conference.city} · {when}"
         no_photography = _("Please do not photograph")
 
+    edge = canvas.beginPath()
+    edge.rect(0, 0, WIDTH, HEIGHT)
+    canvas.clipPath(edge, stroke=0, fill=0)  # nothing spills onto the next badge of a sheet
+
     canvas.setFillColor(HexColor(BAND_COLOURS[registration.category]))
     canvas.rect(0, HEIGHT - 24 * mm, WIDTH, 24 * mm, stroke=0, fill=1)
     canvas.setFillColor(white)
@@ -88,14 +104,18 @@ def draw_badge(canvas: Canvas, registration: Registration) -> None:
 
     canvas.setFillColor(HexColor("#212529"))
     y = HEIGHT - 35 * mm
-    for line in lines(name, BOLD, 17, WIDTH - 2 * margin, 3):
-        canvas.setFont(BOLD, 17)
+    size, name_lines = fitted(name, BOLD, largest=17, smallest=10, width=WIDTH - 2 * margin, most=3)
+    canvas.setFont(BOLD, size)
+    for line in name_lines:
         canvas.drawString(margin, y, line)
-        y -= 7.5 * mm
-    canvas.setFont(REGULAR, 10.5)
-    for line in lines(registration.organisation, REGULAR, 10.5, WIDTH - 2 * margin, 3):
+        y -= size * 0.45 * mm
+    size, organisation_lines = fitted(
+        registration.organisation, REGULAR, largest=10, smallest=7, width=WIDTH - 2 * margin, most=3
+    )
+    canvas.setFont(REGULAR, size)
+    for line in organisation_lines:
         canvas.drawString(margin, y, line)
-        y -= 5 * mm
+        y -= size * 0.48 * mm
     canvas.drawString(margin, y, country)
 
     code_size = 38 * mm
@@ -141,8 +161,13 @@ def media_photo(registration: Registration) -> ImageReader | None:
     accreditation = getattr(registration, "accreditation", None) if registration.is_media else None
     if accreditation is None or not accreditation.photo:
         return None
-    with accreditation.photo.open("rb") as photo:
-        return ImageReader(BytesIO(photo.read()))
+    try:
+        with accreditation.photo.open("rb") as photo:
+            return ImageReader(BytesIO(photo.read()))
+    except OSError:
+        # A badge without its photo still gets the person in; the press office checks the ID.
+        logger.warning("badge photo missing for registration %s", registration.pk)
+        return None
 
 
 def badge_pdf(registration: Registration) -> bytes:

@@ -28,15 +28,16 @@ def badge_code(registration: Registration) -> str:
     return signing.Signer(salt=SALT).sign(registration.reference)
 
 
-def reference_in(code: str) -> str | None:
-    """The reference a scanned code or a typed reference names; None for a forged or garbled one."""
+def reference_in(code: str) -> tuple[str | None, bool]:
+    """The reference a scanned code or a typed reference names (None for a forged or garbled
+    code), and whether it was typed: a bare reference proves nothing, the person's ID does."""
     code = code.strip()
     if TYPED_REFERENCE.fullmatch(code.upper()):
-        return code.upper()
+        return code.upper(), True
     try:
-        return signing.Signer(salt=SALT).unsign(code)
+        return signing.Signer(salt=SALT).unsign(code), False
     except signing.BadSignature:
-        return None
+        return None, False
 
 
 class Light(StrEnum):
@@ -72,8 +73,10 @@ def refusal(registration: Registration) -> str | None:
 
 def already_in(registration: Registration, conference: Conference) -> str:
     by = registration.checked_in_by.get_username() if registration.checked_in_by else "—"
+    when = conference.local(registration.checked_in_at)
+    today = conference.local(timezone.now()).date()
     return _("Already checked in at %(time)s by %(by)s.") % {
-        "time": conference.local(registration.checked_in_at).strftime("%H:%M"),
+        "time": when.strftime("%H:%M" if when.date() == today else "%d.%m %H:%M"),
         "by": by,
     }
 
@@ -83,7 +86,7 @@ def people(conference: Conference) -> QuerySet:
 
 
 def check_in(code: str, *, conference: Conference, by) -> Answer:
-    reference = reference_in(code)
+    reference, typed = reference_in(code)
     registration = people(conference).filter(reference=reference).first() if reference else None
     if registration is None:
         return Answer(Light.RED, _("Unknown or forged code. Ask for the person's reference or search by name."))
@@ -94,6 +97,8 @@ def check_in(code: str, *, conference: Conference, by) -> Answer:
         pk=registration.pk, status=Status.CONFIRMED, checked_in_at__isnull=True
     ).update(checked_in_at=timezone.now(), checked_in_by=by)
     registration = people(conference).get(pk=registration.pk)
+    if checked and typed:
+        return Answer(Light.GREEN, _("Checked in by reference: check their ID against the name."), registration)
     if checked:
         return Answer(Light.GREEN, _("Checked in. Welcome!"), registration)
     if registration.checked_in_at:
@@ -108,19 +113,20 @@ def undo_check_ins(registrations: QuerySet) -> int:
 
 def counts(conference: Conference) -> dict[str, int]:
     """Checked in, out of the people expected (everyone confirmed)."""
+    confirmed = Q(status=Status.CONFIRMED)
     return conference.registrations.aggregate(
-        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
-        expected=Count("pk", filter=Q(status=Status.CONFIRMED)),
+        checked_in=Count("pk", filter=confirmed & Q(checked_in_at__isnull=False)),
+        expected=Count("pk", filter=confirmed),
     )
 
 
 def search(conference: Conference, query: str, *, limit: int = 20) -> list[Registration]:
     """People without their badge: by name, email or reference."""
-    query = query.strip()
+    query = query.replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in text
     if len(query) < 2:
         return []
     every_word_in_the_name = Q()
-    for word in query.split():
+    for word in query.split()[:5]:
         every_word_in_the_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
     matches = Q(reference=query.upper()) | Q(email__iexact=query) | every_word_in_the_name
     return list(people(conference).filter(matches).order_by("last_name", "first_name")[:limit])

@@ -174,11 +174,11 @@ def door_staff_only(view):
     )
 
 
-def checkin_json(answer: checkin.Answer | None, conference: Conference) -> dict:
-    registration = answer.registration if answer else None
+def checkin_json(answer: checkin.Answer, conference: Conference) -> dict:
+    registration = answer.registration
     return {
-        "light": answer.light if answer else None,
-        "message": answer.message if answer else "",
+        "light": answer.light,
+        "message": answer.message,
         "name": registration.addressed_name if registration else "",
         "details": checkin_details(registration),
         **count_of(conference),
@@ -207,11 +207,12 @@ def door(request: HttpRequest) -> HttpResponse:
     """/checkin/: one input for a scanner's keystrokes or a typed reference, a search, a live count."""
     conference = presented_conference(request)
     answer = None
-    if request.method == "POST":
-        answer = checkin.check_in(request.POST.get("code", ""), conference=conference, by=request.user)
+    # Searches are posted too: names and addresses stay out of URLs, and so out of logs.
+    query = request.POST.get("q", "")
+    if request.method == "POST" and "code" in request.POST:
+        answer = checkin.check_in(request.POST["code"], conference=conference, by=request.user)
         if request.headers.get("Accept") == "application/json":
             return JsonResponse(checkin_json(answer, conference))
-    query = request.GET.get("q", "")
     return render(
         request,
         "registration/checkin.html",

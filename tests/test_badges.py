@@ -7,6 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail as outbox
 from django.urls import reverse
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from accreditation import services as accreditation_services
 from registration import badges, services
@@ -192,3 +194,45 @@ def test_badge_sheets_are_for_organisers_only(client, conference, organiser):
     assert client.get(download).status_code == 403
     client.logout()
     assert client.get(download).status_code == 302
+
+
+def test_a_very_long_name_shrinks_to_fit_instead_of_spilling(conference):
+    badges.register_fonts()
+    name = "Ms Әйгерім-Гүлнар-Сәуле-Ақмарал-Жұлдыз Қасымова-Тоқтарова"
+    width = badges.WIDTH - 14 * mm
+
+    size, name_lines = badges.fitted(name, badges.BOLD, largest=17, smallest=10, width=width, most=3)
+
+    assert size < 17
+    assert " ".join(name_lines) == name  # every word kept
+    assert all(stringWidth(line, badges.BOLD, size) <= width for line in name_lines)
+    person = register(conference, "a@example.org", first_name="Әйгерім-Гүлнар-Сәуле-Ақмарал-Жұлдыз")
+    assert len(pages_of(badges.badge_sheets([person] * 4))) == 1
+
+
+def test_a_media_badge_without_its_photo_file_still_prints(conference):
+    person, accreditation = person_and_accreditation()
+    request = accreditation_services.request_accreditation(
+        conference=conference, person=person, accreditation=accreditation, language="en"
+    ).registration.accreditation
+    request.photo.storage.delete(request.photo.name)
+    [text] = pages_of(badges.badge_pdf(request.registration))
+    assert "PRESS" in text
+
+
+def test_an_unreachable_task_queue_leaves_no_sheet_behind(client, conference, organiser, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from registration import tasks
+
+    def broker_down(*args):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(badges, "AT_ONCE_UP_TO", 1)
+    monkeypatch.setattr(tasks.print_badge_sheet, "delay", broker_down)
+    people = [register(conference, f"p{n}@example.org") for n in range(2)]
+
+    response = print_badges(client, people)
+
+    assert "cannot be reached" in " ".join(message.message for message in response.context["messages"])
+    assert not BadgeSheet.objects.exists()

@@ -188,3 +188,24 @@ def test_organisers_check_in_and_undo_it_in_the_admin(client, conference, door):
     aigerim.refresh_from_db()
     assert aigerim.checked_in_at is None
     assert checkin.check_in(aigerim.reference, conference=conference, by=door).light == Light.GREEN
+
+
+def test_a_typed_reference_asks_the_door_to_check_the_id(conference, door):
+    aigerim = register(conference, "aigerim@example.org")
+    answer = checkin.check_in(aigerim.reference, conference=conference, by=door)
+    assert answer.light == Light.GREEN
+    assert "check their ID" in answer.message
+
+
+def test_a_search_with_a_nul_character_finds_nothing_and_breaks_nothing(client, conference, door):
+    client.force_login(door)
+    response = client.post("/checkin/", {"q": "Қасы\x00мова"})
+    assert response.status_code == 200
+    assert response.context["found"] == []
+
+
+def test_the_count_leaves_out_people_who_cancelled_after_coming_in(conference, door):
+    aigerim = register(conference, "aigerim@example.org")
+    checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door)
+    services.cancel_registration(aigerim)
+    assert checkin.counts(conference) == {"checked_in": 0, "expected": 0}

@@ -25,7 +25,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const send = async (code) => {
     const body = new FormData(form);
     body.set("code", code);
-    const response = await fetch(form.action || window.location.pathname, {
+    const response = await fetch(window.location.pathname, {
       method: "POST",
       body,
       headers: { Accept: "application/json" },
@@ -39,6 +39,7 @@ document.addEventListener("DOMContentLoaded", () => {
     try {
       await send(code);
     } catch (error) {
+      input.value = code;
       form.submit(); // the page itself will answer
       return;
     }
@@ -71,7 +72,14 @@ document.addEventListener("DOMContentLoaded", () => {
   cameraButton.hidden = false;
   cameraButton.addEventListener("click", async () => {
     const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-    video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    cameraButton.disabled = true;
+    try {
+      video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    } catch (error) {
+      cameraButton.disabled = false; // no permission or no camera: the input still works
+      input.focus();
+      return;
+    }
     video.hidden = false;
     await video.play();
     let lastCode = "";
