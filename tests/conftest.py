@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -103,6 +104,27 @@ def roles(transactional_db) -> None:
     ]:
         migration = importlib.import_module(f"{app}.migrations.{name}")
         getattr(migration, create)(loader.project_state((app, name)).apps, schema_editor)
+
+
+STAFF_PASSWORD = "a-long-test-password"
+
+
+def staff_member(username: str, *groups: str):
+    """A staff account in the named roles (groups made by the data migrations)."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, f"{username}@example.org", STAFF_PASSWORD, is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+def log_in(page, username: str, *, then: str) -> None:
+    """Sign a staff member in through the admin's login page, on the way to `then`."""
+    page.goto(f"/admin/login/?next={then}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: urlsplit(url).path == then)  # the login page's own address ends with `then` too
 
 
 @pytest.fixture

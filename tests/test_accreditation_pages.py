@@ -16,7 +16,7 @@ from accreditation import held, services
 from accreditation.models import AccreditationRequest
 from registration import services as registration_services
 from registration.models import Registration
-from tests.conftest import registration_details
+from tests.conftest import registration_details, staff_member
 from tests.documents import image_bytes, media_files, media_form, pdf_bytes, person_and_accreditation, upload
 from wpsconf.storage import private_storage
 
@@ -34,12 +34,6 @@ def errors_of(response, form: str, field: str) -> str:
     return " ".join(response.context[form].errors.get(field, []))
 
 
-def staff(username: str, *groups: str) -> User:
-    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    return user
-
-
 @pytest.fixture
 def applied(registration_open, django_capture_on_commit_callbacks) -> AccreditationRequest:
     person, accreditation = person_and_accreditation()
@@ -53,7 +47,7 @@ def applied(registration_open, django_capture_on_commit_callbacks) -> Accreditat
 
 @pytest.fixture
 def reviewer_client(client) -> object:
-    client.force_login(staff("rita", "Accreditation reviewers"))
+    client.force_login(staff_member("rita", "Accreditation reviewers"))
     return client
 
 
@@ -248,7 +242,7 @@ def test_an_applicant_with_their_personal_link_cannot_download(client, applied):
 
 
 def test_staff_outside_the_reviewers_and_organisers_cannot_download(client, applied):
-    door = staff("door")
+    door = staff_member("door")
     door.user_permissions.add(Permission.objects.get(codename="view_registration"))
     client.force_login(door)
     assert client.get(document_url(applied)).status_code == 403
@@ -256,7 +250,7 @@ def test_staff_outside_the_reviewers_and_organisers_cannot_download(client, appl
 
 @pytest.mark.parametrize("group", ["Accreditation reviewers", "Organisers"])
 def test_reviewers_and_organisers_read_the_documents(client, applied, group):
-    client.force_login(staff("reader", group))
+    client.force_login(staff_member("reader", group))
 
     photo = client.get(document_url(applied, "photo"))
     letter = client.get(document_url(applied, "assignment_letter"))
@@ -301,7 +295,7 @@ def test_reviewers_see_media_only(reviewer_client, applied):
 
 
 def test_organisers_cannot_manage_users(client, applied):
-    client.force_login(staff("olga", "Organisers"))
+    client.force_login(staff_member("olga", "Organisers"))
     assert client.get(reverse("admin:accreditation_accreditationrequest_changelist")).status_code == 200
     assert client.get(reverse("admin:registration_registration_changelist")).status_code == 200
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
@@ -469,5 +463,5 @@ def test_organisers_cannot_move_a_registration_between_seat_pools(client, applie
 
 
 def test_the_press_office_page_is_closed_to_staff_without_the_permission(client, applied):
-    client.force_login(staff("door"))
+    client.force_login(staff_member("door"))
     assert client.get(reverse("admin:accreditation_press_office")).status_code == 403

@@ -4,7 +4,6 @@ import io
 
 import pypdf
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core import mail as outbox
 from django.urls import reverse
 from reportlab.lib.units import mm
@@ -13,11 +12,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from accreditation import services as accreditation_services
 from registration import badges, services
 from registration.models import BadgeSheet, Registration
-from tests.conftest import registration_details
+from tests.conftest import registration_details, staff_member
 from tests.documents import person_and_accreditation
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
@@ -138,8 +136,7 @@ def test_the_confirmation_email_links_to_the_badge(conference, django_capture_on
 
 @pytest.fixture
 def organiser(client):
-    olga = User.objects.create_user("olga", "olga@example.org", PASSWORD, is_staff=True)
-    olga.groups.add(Group.objects.get(name="Organisers"))
+    olga = staff_member("olga", "Organisers")
     client.force_login(olga)
     return olga
 
@@ -188,9 +185,7 @@ def test_badge_sheets_are_for_organisers_only(client, conference, organiser):
     sheet = BadgeSheet.objects.create(requested_by=organiser, people=1)
     download = reverse("admin:registration_badgesheet_download", args=[sheet.pk])
     assert client.get(download).status_code == 404  # not drawn yet
-    dina = User.objects.create_user("dina", password=PASSWORD, is_staff=True)
-    dina.groups.add(Group.objects.get(name="Door staff"))
-    client.force_login(dina)
+    client.force_login(staff_member("dina", "Door staff"))
     assert client.get(download).status_code == 403
     client.logout()
     assert client.get(download).status_code == 302

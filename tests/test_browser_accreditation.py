@@ -4,18 +4,17 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.utils import translation
 from playwright.sync_api import expect
 
 from accreditation.models import AccreditationRequest
 from agenda.seed import seed_conference_2023
+from tests.conftest import log_in, staff_member
 from tests.documents import image_bytes, pdf_bytes
 from tests.test_browser_registration import REGISTRATION_OPEN_AT, personal_path_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
@@ -74,13 +73,8 @@ def apply(page) -> None:
 
 
 def log_in_as_reviewer(page) -> None:
-    rita = User.objects.create_user("rita", "rita@example.org", PASSWORD, is_staff=True)
-    rita.groups.add(Group.objects.get(name="Accreditation reviewers"))
-    page.goto("/admin/login/")
-    page.fill("#id_username", "rita")
-    page.fill("#id_password", PASSWORD)
-    page.locator('input[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    staff_member("rita", "Accreditation reviewers")
+    log_in(page, "rita", then="/admin/")
 
 
 def test_a_journalist_applies_and_a_reviewer_approves_her(page, registration_open, documents):

@@ -1,24 +1,20 @@
 """Badges in Chromium: an attendee downloads hers from her personal page; an organiser prints a sheet."""
 
 import io
-import re
 from pathlib import Path
 
 import pypdf
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, User
 from django.core import mail
-from playwright.sync_api import expect
 
 from agenda.models import Conference
 from agenda.seed import seed_conference_2023
 from registration import services
-from tests.conftest import registration_details
+from tests.conftest import log_in, registration_details, staff_member
 from tests.test_browser_registration import REGISTRATION_OPEN_AT, personal_path_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
@@ -56,13 +52,8 @@ def test_a_confirmed_attendee_downloads_her_badge(page, conference, django_captu
 def test_an_organiser_prints_a_sheet_of_badges(page, conference):
     for n, name in enumerate(["Сейтова", "Абенова", "Ким"]):
         register(conference, email=f"p{n}@example.org", last_name=name)
-    olga = User.objects.create_user("olga", password=PASSWORD, is_staff=True)
-    olga.groups.add(Group.objects.get(name="Organisers"))
-    page.goto("/admin/login/?next=/admin/registration/registration/")
-    page.fill("#id_username", "olga")
-    page.fill("#id_password", PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/admin/registration/registration/$"))
+    staff_member("olga", "Organisers")
+    log_in(page, "olga", then="/admin/registration/registration/")
 
     page.locator("#action-toggle").check()
     page.select_option("select[name=action]", "print_badges")

@@ -4,17 +4,15 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from agenda.models import Conference
 from agenda.seed import seed_conference_2023
 from registration import checkin, services
-from tests.conftest import registration_details
+from tests.conftest import log_in, registration_details, staff_member
 from tests.test_browser_registration import REGISTRATION_OPEN_AT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
@@ -31,15 +29,11 @@ def confirmed_guest(roles):
 
 def test_door_staff_scan_a_badge_on_a_phone_green_then_amber(phone_page, confirmed_guest):
     page = phone_page
-    dina = User.objects.create_user("dina", password=PASSWORD, is_staff=True)
-    dina.groups.add(Group.objects.get(name="Door staff"))
+    staff_member("dina", "Door staff")
 
     page.goto("/checkin/")
     expect(page).to_have_url(re.compile(r"/admin/login/\?next=/checkin/$"))
-    page.fill("#id_username", "dina")
-    page.fill("#id_password", PASSWORD)
-    page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/checkin/$"))
+    log_in(page, "dina", then="/checkin/")
 
     code_input = page.locator("#id_code")
     expect(code_input).to_be_focused()  # a handheld scanner types straight into it
@@ -70,12 +64,8 @@ def test_door_staff_scan_a_badge_on_a_phone_green_then_amber(phone_page, confirm
 
 def test_door_staff_find_a_person_without_a_badge(phone_page, confirmed_guest):
     page = phone_page
-    dina = User.objects.create_user("dina", password=PASSWORD, is_staff=True)
-    dina.groups.add(Group.objects.get(name="Door staff"))
-    page.goto("/admin/login/?next=/checkin/")
-    page.fill("#id_username", "dina")
-    page.fill("#id_password", PASSWORD)
-    page.keyboard.press("Enter")
+    dina = staff_member("dina", "Door staff")
+    log_in(page, "dina", then="/checkin/")
 
     page.fill("#id_q", "Қасымова")
     page.keyboard.press("Enter")
@@ -105,12 +95,8 @@ navigator.mediaDevices.getUserMedia = async () => {
 
 def test_the_phone_camera_reads_a_badge_where_the_browser_can(phone_page, confirmed_guest):
     page = phone_page
-    dina = User.objects.create_user("dina", password=PASSWORD, is_staff=True)
-    dina.groups.add(Group.objects.get(name="Door staff"))
-    page.goto("/admin/login/?next=/checkin/")
-    page.fill("#id_username", "dina")
-    page.fill("#id_password", PASSWORD)
-    page.keyboard.press("Enter")
+    staff_member("dina", "Door staff")
+    log_in(page, "dina", then="/checkin/")
     expect(page.locator("#camera-button")).to_be_hidden()  # this browser cannot read codes itself
 
     page.add_init_script(FAKE_CAMERA + f"window.badgeInFrontOfTheCamera = {checkin.badge_code(confirmed_guest)!r};")

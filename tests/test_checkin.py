@@ -7,7 +7,7 @@ from django.urls import reverse
 from accreditation import services as accreditation_services
 from registration import checkin, services
 from registration.models import Registration
-from tests.conftest import registration_details
+from tests.conftest import registration_details, staff_member
 from tests.documents import person_and_accreditation
 from tests.test_capacity_concurrency import run_together
 
@@ -27,9 +27,7 @@ def conference(registration_open):
 
 @pytest.fixture
 def door(db) -> User:
-    user = User.objects.create_user("dina", "dina@example.org", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Door staff"))
-    return user
+    return staff_member("dina", "Door staff")
 
 
 def register(conference, email: str, **overrides) -> Registration:
@@ -150,7 +148,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, conference):
 
 
 def test_staff_without_the_permission_get_403(client, conference):
-    client.force_login(User.objects.create_user("sam", password=PASSWORD, is_staff=True))
+    client.force_login(staff_member("sam"))
     assert client.get("/checkin/").status_code == 403
 
 
@@ -174,9 +172,7 @@ def test_door_staff_check_in_but_cannot_open_the_registrations_admin(client, con
 
 
 def test_organisers_check_in_and_undo_it_in_the_admin(client, conference, door):
-    olga = User.objects.create_user("olga", password=PASSWORD, is_staff=True)
-    olga.groups.add(Group.objects.get(name="Organisers"))
-    client.force_login(olga)
+    client.force_login(staff_member("olga", "Organisers"))
     aigerim = register(conference, "aigerim@example.org")
     assert client.post("/checkin/", {"code": aigerim.reference}).context["answer"].light == Light.GREEN
 
