@@ -1,7 +1,5 @@
 """The press office's review in the admin: documents beside the decision, pickup against an ID."""
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -18,6 +16,7 @@ from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, Accredi
 from accreditation.uploads import CONTENT_TYPES
 from registration.admin import apply_to_each
 from registration.models import Registration
+from wpsconf.spreadsheets import csv_lines
 
 Status = AccreditationRequest.Status
 
@@ -340,19 +339,8 @@ def available_decisions(accreditation: AccreditationRequest) -> list[tuple[str, 
     return []
 
 
-class Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_download(table: "press_office.Table", filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(Echo())
-    rows = (writer.writerow([press_office.spreadsheet_safe(cell) for cell in row]) for row in table.rows)
-    # The byte order mark tells Excel the file is UTF-8, so Cyrillic names open legibly.
-    response = StreamingHttpResponse(
-        (line for part in (["\ufeff", writer.writerow(table.headers)], rows) for line in part),
-        content_type="text/csv; charset=utf-8",
-    )
+def csv_download(table: press_office.Table, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(table.headers, table.rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response

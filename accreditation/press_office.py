@@ -9,15 +9,6 @@ from accreditation.models import AccreditationRequest
 from agenda.models import Conference
 from registration.models import Registration
 
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """The cell as text that no spreadsheet mistakes for a formula."""
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
 
 @dataclass
 class Table:
