@@ -1,15 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError
 
-from registration import badges, checkin, mail, services, tasks
+from registration import badges, checkin, exports, mail, services, tasks
 from registration.models import BadgeSheet, OutgoingEmail, Registration
 
 
@@ -124,10 +125,34 @@ class RegistrationAdmin(admin.ModelAdmin):
         (_("Record"), {"fields": ("consent_given_at", "created_at", "status_changed_at", "queued_at")}),
     )
     inlines = [OutgoingEmailInline]
+    change_list_template = "admin/registration/registration/change_list.html"
     actions = ["approve", "decline", "waitlist", "resend_last_email", "print_badges", "undo_check_in"]
 
     def has_add_permission(self, request) -> bool:
         return False  # people register themselves, so consent and the first email are never skipped
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_view)
+        return [path("export.<str:kind>", export, name="registration_registration_export"), *super().get_urls()]
+
+    def export_view(self, request, kind: str):
+        """The list as currently filtered and searched, as CSV (streamed) or Excel."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if kind not in ("csv", "xlsx"):
+            raise Http404
+        registrations = self.get_changelist_instance(request).queryset.order_by("last_name", "first_name", "pk")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        if kind == "csv":
+            response = StreamingHttpResponse(exports.csv_export(registrations), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="registrations-{stamp}.csv"'
+            return response
+        return FileResponse(
+            exports.xlsx_export(registrations),
+            as_attachment=True,
+            filename=f"registrations-{stamp}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
     @admin.display(description=_("accreditation"))
     def accreditation_request(self, obj: Registration) -> str:
