@@ -200,6 +200,7 @@ class OutgoingEmail(models.Model):
         MEDIA_MORE_INFO = "media_more_info", _("More information needed for accreditation")
         MEDIA_REJECTED = "media_rejected", _("Accreditation rejected")
         MEDIA_REVOKED = "media_revoked", _("Accreditation revoked")
+        REMINDER = "reminder", _("Reminder the day before")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -227,6 +228,12 @@ class OutgoingEmail(models.Model):
         verbose_name_plural = _("emails")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due_idx")]
+        constraints = [
+            # However often the reminder run fires, each person gets one reminder.
+            models.UniqueConstraint(
+                fields=["registration"], condition=Q(kind="reminder"), name="one_reminder_per_registration"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"

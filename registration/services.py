@@ -335,6 +335,28 @@ def waitlist_registration(registration: Registration, *, moved_together: Collect
     return registration
 
 
+def send_reminders(now: datetime | None = None) -> int:
+    """On the day before a conference, remind each confirmed person, once; how many were queued.
+
+    Celery beat runs this every hour: a run that fires twice, or two at once, queue nothing
+    more (the unique reminder per registration decides).
+    """
+    now = now or timezone.now()
+    queued = 0
+    for conference in Conference.objects.published().filter(starts_at__gt=now, starts_at__lte=now + timedelta(days=2)):
+        if conference.local(conference.starts_at).date() != conference.local(now).date() + timedelta(days=1):
+            continue
+        due = conference.registrations.filter(status=Status.CONFIRMED).exclude(emails__kind=Kind.REMINDER)
+        for registration in due.select_related("conference").iterator():
+            try:
+                with transaction.atomic():
+                    mail.queue_email(registration, Kind.REMINDER)
+            except IntegrityError:
+                continue  # another run queued it a moment ago
+            queued += 1
+    return queued
+
+
 @transaction.atomic
 def resend_last_email(registration: Registration) -> OutgoingEmail:
     last = registration.emails.order_by("-created_at", "-pk").first()

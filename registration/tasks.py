@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from registration import badges, mail
+from registration import badges, mail, services
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
@@ -19,3 +19,8 @@ def requeue_unsent_emails() -> int:
 @shared_task(acks_late=True)
 def print_badge_sheet(sheet_id: int, registration_ids: list[int]) -> None:
     badges.print_sheet(sheet_id, registration_ids)
+
+
+@shared_task(acks_late=True)
+def send_reminders() -> int:
+    return services.send_reminders()
