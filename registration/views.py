@@ -17,6 +17,7 @@ from registration import badges, checkin, services
 from registration.forms import DetailsForm, LostLinkForm, RegistrationForm
 from registration.mail import personal_url
 from registration.models import Registration, new_reference
+from wpsconf.clients import client_ip
 
 # The done page's address carries the reference, signed: no session row per registration,
 # and nobody can make the page show a reference of their choosing.
@@ -25,11 +26,7 @@ DONE_PAGE_LIFETIME = 60 * 60
 
 
 def client_address(group: str, request: HttpRequest) -> str:
-    """The visitor's address; behind our HTTPS proxy, the one the proxy saw."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.HTTPS and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
 
 
 def over_rate_limit(request: HttpRequest, group: str) -> bool:

@@ -1,6 +1,7 @@
 """Settings for wpsconf, read from the environment (see README.md, "Configuration")."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "agenda",
     "registration",
     "accreditation",
+    "axes",
     "django_cleanup.apps.CleanupConfig",  # last, as its documentation asks
 ]
 
@@ -102,7 +104,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "agenda.middleware.current_conference_middleware",
+    "axes.middleware.AxesMiddleware",  # last, as its documentation asks
 ]
+
+# Staff sign-in is guarded against guessing: five wrong passwords for one account from one
+# address lock that pair out for 15 minutes (a clear page says so); others are not affected.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "wpsconf.clients.locked_out"
+AXES_CLIENT_IP_CALLABLE = "wpsconf.clients.client_ip"
+AXES_CLIENT_STR_CALLABLE = "wpsconf.clients.described_without_personal_data"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # failed attempts are kept; successful sign-ins need no record of their address
 
 ROOT_URLCONF = "wpsconf.urls"
 WSGI_APPLICATION = "wpsconf.wsgi.application"
