@@ -201,6 +201,16 @@ def addressed(honorific: str, name: str) -> str:
     return form % {"name": name} if form else name
 
 
+class Gender(models.TextChoices):
+    """Self-declared and optional; used only for anonymous, aggregate participation figures."""
+
+    UNSPECIFIED = "", _("Not given")
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    ANOTHER = "another", _("Another gender")
+    PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+
 class Speaker(models.Model):
     Honorific = Honorific
 
@@ -209,6 +219,13 @@ class Speaker(models.Model):
     position = models.CharField(_("position"), max_length=300, blank=True)
     organisation = models.CharField(_("organisation"), max_length=300, blank=True)
     country = CountryField(_("country"), blank=True)
+    gender = models.CharField(
+        _("gender"),
+        max_length=12,
+        choices=Gender.choices,
+        blank=True,
+        help_text=_("Only for the share of women among speakers on the participation dashboard; never shown."),
+    )
     bio = models.TextField(_("short bio"), blank=True)
 
     class Meta:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError
 
-from registration import badges, checkin, exports, mail, services, tasks
+from agenda.models import Conference
+from registration import badges, checkin, dashboard, exports, mail, services, tasks
 from registration.models import BadgeSheet, OutgoingEmail, Registration
 
 
@@ -133,7 +134,35 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.export_view)
-        return [path("export.<str:kind>", export, name="registration_registration_export"), *super().get_urls()]
+        dashboard_view = self.admin_site.admin_view(self.dashboard_view)
+        return [
+            path("export.<str:kind>", export, name="registration_registration_export"),
+            path("dashboard/", dashboard_view, name="registration_dashboard"),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request):
+        """Participation figures of one conference (the presented one unless another is chosen)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        conferences = Conference.objects.order_by("-starts_at")
+        chosen = request.GET.get("conference", "")
+        conference = conferences.filter(pk=chosen).first() if chosen.isdigit() else Conference.objects.current()
+        numbers = dashboard.figures(conference) if conference else None
+        return TemplateResponse(
+            request,
+            "admin/registration/dashboard.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Participation"),
+                "conference": conference,
+                "conferences": conferences,
+                "figures": numbers,
+                "bars": dashboard.bars(numbers["per_day"]) if numbers else [],
+                "chart_width": dashboard.CHART_WIDTH,
+                "chart_height": dashboard.CHART_HEIGHT,
+            },
+        )
 
     def export_view(self, request, kind: str):
         """The list as currently filtered and searched, as CSV (streamed) or Excel."""

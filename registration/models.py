@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from agenda.models import Conference, Honorific, InterpretationLanguage, addressed
+from agenda.models import Conference, Gender, Honorific, InterpretationLanguage, addressed
 from wpsconf.storage import private_storage, random_name
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -48,12 +48,7 @@ class Registration(models.Model):
         EXPERT = "expert", _("Expert / academia")
         MEDIA = "media", _("Media")
 
-    class Gender(models.TextChoices):
-        UNSPECIFIED = "", _("Not given")
-        WOMAN = "woman", _("Woman")
-        MAN = "man", _("Man")
-        ANOTHER = "another", _("Another gender")
-        PREFER_NOT = "prefer_not", _("Prefer not to say")
+    Gender = Gender
 
     class Chamber(models.TextChoices):
         UPPER = "upper", _("Upper chamber (e.g. Senate)")

@@ -1,0 +1,126 @@
+"""The participation dashboard: Women, Peace and Security reporting measures women's part in the event.
+
+Every figure is one database aggregate over a conference's registrations (or its speakers
+and media requests); nothing counts people one by one in Python. Shares of women are
+taken among the people who said their gender (woman, man or another); those who did not,
+or preferred not to say, are counted apart so the share never pretends to cover them.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from accreditation.models import AccreditationRequest, OutletType
+from agenda.models import Conference, Gender, Speaker
+from registration.models import Registration
+
+Category = Registration.Category
+Status = Registration.Status
+CENTRAL_ASIA = ("KZ", "KG", "TJ", "TM", "UZ")
+HEADS_OF_DELEGATION = (Category.PARLIAMENTARIAN, Category.GOVERNMENT, Category.DIPLOMATIC)
+DECLARED = (Gender.WOMAN, Gender.MAN, Gender.ANOTHER)
+
+
+@dataclass(frozen=True)
+class Share:
+    women: int
+    declared: int
+    undeclared: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.women / self.declared, 1) if self.declared else None
+
+
+def share_of_women(people: QuerySet) -> Share:
+    figures = people.aggregate(
+        women=Count("pk", filter=Q(gender=Gender.WOMAN)),
+        declared=Count("pk", filter=Q(gender__in=DECLARED)),
+        everyone=Count("pk"),
+    )
+    return Share(figures["women"], figures["declared"], figures["everyone"] - figures["declared"])
+
+
+def counted(people: QuerySet, field: str) -> dict[str, int]:
+    return dict(people.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+
+def by_country(people: QuerySet) -> list[tuple[str, str, int]]:
+    """(code, name, count): the five Central Asian states first, in their order, then the rest by count."""
+    numbers = counted(people, "country")
+    first = [(code, str(countries.name(code)), numbers.get(code, 0)) for code in CENTRAL_ASIA]
+    rest = sorted(
+        ((code, str(countries.name(code)), n) for code, n in numbers.items() if code not in CENTRAL_ASIA),
+        key=lambda row: (-row[2], row[1]),
+    )
+    return first + rest
+
+
+def per_day(people: QuerySet, conference: Conference) -> list[tuple[date, int]]:
+    days = people.annotate(day=TruncDate("created_at", tzinfo=conference.tzinfo)).order_by("day")
+    return list(days.values("day").annotate(n=Count("pk")).values_list("day", "n"))
+
+
+def labelled(numbers: dict[str, int], choices) -> list[tuple[str, int]]:
+    return [(label, numbers.get(value, 0)) for value, label in choices]
+
+
+def figures(conference: Conference) -> dict:
+    people = conference.registrations.all()
+    confirmed = people.filter(status=Status.CONFIRMED)
+    speakers = Speaker.objects.filter(sessions__conference=conference).distinct()
+    approved_media = AccreditationRequest.objects.filter(
+        registration__conference=conference, status=AccreditationRequest.Status.APPROVED
+    )
+    return {
+        "by_status": labelled(counted(people, "status"), Status.choices),
+        "by_category": labelled(counted(confirmed, "category"), Category.choices),
+        "by_country": by_country(confirmed),
+        "by_gender": labelled(counted(confirmed, "gender"), Gender.choices),
+        "women": [
+            ("confirmed", _("Confirmed participants"), share_of_women(confirmed)),
+            ("speakers", _("Speakers"), share_of_women(Speaker.objects.filter(pk__in=speakers.values("pk")))),
+            (
+                "heads_of_delegation",
+                _("Parliamentarians, government and diplomatic corps"),
+                share_of_women(confirmed.filter(category__in=HEADS_OF_DELEGATION)),
+            ),
+            ("checked_in", _("Checked in at the door"), share_of_women(people.filter(checked_in_at__isnull=False))),
+        ],
+        "media_by_outlet": labelled(counted(approved_media, "outlet_type"), OutletType.choices),
+        "per_day": per_day(people, conference),
+    }
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    height: float
+    day: date
+    count: int
+
+
+CHART_WIDTH, CHART_HEIGHT = 640, 160
+
+
+def bars(days: list[tuple[date, int]]) -> list[Bar]:
+    """Registrations per day as bars of an SVG chart, drawn on the server (no chart library, no CDN)."""
+    if not days:
+        return []
+    tallest = max(count for _day, count in days)
+    width = CHART_WIDTH / len(days)
+    return [
+        Bar(
+            x=round(index * width, 1),
+            y=round(CHART_HEIGHT - CHART_HEIGHT * count / tallest, 1),
+            height=round(CHART_HEIGHT * count / tallest, 1),
+            day=day,
+            count=count,
+        )
+        for index, (day, count) in enumerate(days)
+    ]

@@ -1,0 +1,50 @@
+"""An organiser in Chromium: filters the registrations by country, exports them as CSV, opens the dashboard."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+import time_machine
+from playwright.sync_api import expect
+
+from agenda.models import Conference
+from agenda.seed import seed_conference_2023
+from registration import services
+from tests.conftest import log_in, registration_details, staff_member
+from tests.test_browser_registration import REGISTRATION_OPEN_AT
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def people(roles):
+    seed_conference_2023()
+    conference = Conference.objects.current()
+    conference.requires_approval = False
+    conference.save()
+    with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
+        for n, (country, gender) in enumerate([("KZ", "woman"), ("KZ", "man"), ("UZ", "woman")]):
+            details = registration_details(email=f"p{n}@example.org", country=country, gender=gender)
+            del details["consent"]
+            services.register_attendee(conference=conference, details=details, language="en")
+        yield
+
+
+def test_an_organiser_filters_exports_and_opens_the_dashboard(page, people):
+    staff_member("olga", "Organisers")
+    log_in(page, "olga", then="/admin/")
+
+    page.locator('a[href="/admin/registration/registration/"]').first.click()
+    page.locator("#changelist-filter").get_by_role("link", name="Kazakhstan").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    with page.expect_download() as download:
+        page.locator('[data-export="csv"]').click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 1 + 2
+    assert {row[8] for row in rows[1:]} == {"Kazakhstan"}
+
+    page.goto("/admin/")
+    page.locator(".dashboard-link a").click()
+    expect(page.locator('[data-share="confirmed"] [data-percent]')).to_have_text("66.7 %")
+    expect(page.locator('[data-figures="per-day"] svg rect')).to_have_count(1)
