@@ -45,29 +45,47 @@ def headers() -> list[str]:
     return [str(label) for _field, label in COLUMNS]
 
 
-def rows(registrations: QuerySet) -> Iterator[list[str]]:
-    """Each registration as the cells of one row, labels in the active language."""
+def converters() -> list:
+    """One function per column, turning the stored value into the cell's text (chosen once, not per cell)."""
+    zone = timezone.get_current_timezone()
     labels = {
         "honorific": dict(Honorific.choices),
         "category": dict(Registration.Category.choices),
         "status": dict(Registration.Status.choices),
         "interpretation_language": dict(InterpretationLanguage.choices),
+        "country": dict(Registration._meta.get_field("country").get_choices(include_blank=False)),
     }
-    country_names = dict(Registration._meta.get_field("country").get_choices(include_blank=False))
+    yes = str(_("yes"))
+
+    def label_of(choices: dict):
+        choices = {value: str(label) for value, label in choices.items()}
+        return lambda value: choices.get(value, value)
+
+    def moment(value) -> str:
+        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    def text(value) -> str:
+        return "" if value is None else str(value)
+
+    chosen = []
+    for field, _label in COLUMNS:
+        if field in labels:
+            chosen.append(label_of(labels[field]))
+        elif field == "no_photography":
+            chosen.append(lambda value: yes if value else "")
+        elif field.endswith("_at"):
+            chosen.append(moment)
+        else:
+            chosen.append(text)
+    return chosen
+
+
+def rows(registrations: QuerySet) -> Iterator[list[str]]:
+    """Each registration as the cells of one row, labels in the active language."""
+    convert = converters()
     fields = [field for field, _label in COLUMNS]
     for values in registrations.values_list(*fields).iterator(chunk_size=CHUNK):
-        row = []
-        for field, value in zip(fields, values, strict=True):
-            if field in labels:
-                value = labels[field].get(value, value)
-            elif field == "country":
-                value = country_names.get(value, value)
-            elif field == "no_photography":
-                value = _("yes") if value else ""
-            elif value is not None and field.endswith("_at"):
-                value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-            row.append("" if value is None else str(value))
-        yield row
+        yield [to_text(value) for to_text, value in zip(convert, values, strict=True)]
 
 
 def csv_export(registrations: QuerySet) -> Iterator[str]:

@@ -20,9 +20,13 @@ class Line:
         return value
 
 
-def csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
+def csv_lines(headers: list[str], rows: Iterable[list], *, lines_per_chunk: int = 500) -> Iterator[str]:
+    """The CSV in chunks of lines: one piece per row would cost the response more than the rows."""
     writer = csv.writer(Line())
-    yield "\ufeff"  # the byte order mark tells Excel the file is UTF-8, so Cyrillic names open legibly
-    yield writer.writerow(headers)
+    chunk = ["\ufeff", writer.writerow(headers)]  # the byte order mark: Excel then reads Cyrillic as UTF-8
     for row in rows:
-        yield writer.writerow([spreadsheet_safe(cell) for cell in row])
+        chunk.append(writer.writerow([spreadsheet_safe(cell) for cell in row]))
+        if len(chunk) >= lines_per_chunk:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
