@@ -12,6 +12,7 @@ urlpatterns = [
     path("my/<slug:token>/cancel/", views.cancel, name="cancel"),
     path("my/<slug:token>/invitation.ics", views.calendar_invitation, name="calendar-invitation"),
     path("my/<slug:token>/badge.pdf", views.badge, name="badge"),
+    path("my/<slug:token>/erase/", views.erase, name="erase"),
     path("privacy/", views.privacy, name="privacy"),
     path("checkin/", views.door, name="checkin"),
     path("checkin/count/", views.door_count, name="checkin-count"),

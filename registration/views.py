@@ -13,7 +13,7 @@ from django_ratelimit.core import is_ratelimited
 
 from agenda.models import Conference
 from agenda.services import conference_invitation
-from registration import badges, checkin, services
+from registration import badges, checkin, erasure, services
 from registration.forms import DetailsForm, LostLinkForm, RegistrationForm
 from registration.mail import personal_url
 from registration.models import Registration, new_reference
@@ -143,6 +143,17 @@ def badge(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="badge-{registration.reference}.pdf"'
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest, token: str) -> HttpResponse:
+    """The registrant's own request to erase their data: a page that says what it means, then done."""
+    registration = own_registration(token)
+    if request.method == "POST":
+        erasure.erase_on_request(registration)
+        return render(request, "registration/erased.html", {"conference": registration.conference})
+    return render(request, "registration/erase.html", {"registration": registration})
 
 
 @never_cache

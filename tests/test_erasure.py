@@ -1,0 +1,95 @@
+"""Data protection: a finished conference anonymised with its figures intact, and one person's own erasure."""
+
+from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from registration import dashboard, services
+from registration.models import OutgoingEmail, Registration
+from tests.conftest import registration_details
+from tests.test_dashboard import mixed  # noqa: F401  (the known mix of people, media included)
+from wpsconf.storage import private_storage
+
+pytestmark = pytest.mark.django_db
+AFTER_THE_CONFERENCE = datetime(2023, 10, 20, tzinfo=UTC)
+PERSONAL = ("aigerim", "bobur", "elena", "dana", "erik", "gulnara", "Әйгерім", "Қасымова", "+7701", "Senate")
+
+
+def stored_files() -> list[Path]:
+    root = Path(private_storage.location)
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def everything_stored_about(conference) -> str:
+    rows = Registration.objects.filter(conference=conference).values()
+    emails = OutgoingEmail.objects.filter(registration__conference=conference).values()
+    return repr(list(rows)) + repr(list(emails))
+
+
+def test_anonymising_keeps_the_figures_and_leaves_nothing_personal(mixed, django_capture_on_commit_callbacks):  # noqa: F811
+    conference, _speakers = mixed
+    before = dashboard.figures(conference)
+    assert stored_files()
+    assert "aigerim@example.org" in everything_stored_about(conference)
+
+    with time_machine.travel(AFTER_THE_CONFERENCE), django_capture_on_commit_callbacks(execute=True):
+        output = StringIO()
+        call_command("anonymise_conference", conference.slug, stdout=output)
+
+    assert dashboard.figures(conference) == before
+    stored = everything_stored_about(conference)
+    for trace in PERSONAL:
+        assert trace not in stored
+    assert "@example.org" not in stored
+    assert stored_files() == []  # press card, letter and photo are gone
+    assert "7 registrations anonymised" in output.getvalue()
+
+
+def test_a_dry_run_changes_nothing(mixed):  # noqa: F811
+    conference, _speakers = mixed
+    before = everything_stored_about(conference)
+    with time_machine.travel(AFTER_THE_CONFERENCE):
+        output = StringIO()
+        call_command("anonymise_conference", conference.slug, "--dry-run", stdout=output)
+    assert "would be anonymised" in output.getvalue()
+    assert everything_stored_about(conference) == before
+    assert len(stored_files()) == 3
+
+
+def test_a_conference_that_has_not_ended_is_refused(mixed):  # noqa: F811
+    conference, _speakers = mixed
+    with pytest.raises(CommandError, match="has not ended"):
+        call_command("anonymise_conference", conference.slug)
+    with pytest.raises(CommandError, match="No conference"):
+        call_command("anonymise_conference", "wps-1999")
+
+
+def test_a_registrant_erases_her_data_and_her_seat_goes_to_the_next(client, registration_open):
+    registration_open.capacity = 1
+    registration_open.requires_approval = False
+    registration_open.save()
+    people = []
+    for n in range(2):
+        details = registration_details(email=f"p{n}@example.org")
+        del details["consent"]
+        people.append(services.register_attendee(conference=registration_open, details=details, language="en"))
+    first, second = (outcome.registration for outcome in people)
+    erase_url = f"/my/{first.token}/erase/"
+
+    assert "Erase your data?" in client.get(erase_url).content.decode()
+    done = client.post(erase_url)
+
+    assert "Your data has been erased" in done.content.decode()
+    first.refresh_from_db()
+    assert first.status == "cancelled"
+    assert first.email.endswith("@invalid.example")
+    assert first.first_name == ""
+    assert client.get(erase_url).status_code == 404  # the old link leads nowhere
+    second.refresh_from_db()
+    assert second.status == "confirmed"
+    assert second.emails.filter(kind="promoted").exists()
+    assert not first.emails.filter(kind="cancelled").exists()  # no email to an address about to go
