@@ -62,6 +62,15 @@ def test_a_formula_is_written_as_text_in_csv_and_excel(organiser, people):
     assert hyperlink.data_type == "s"  # text, never run
 
 
+def test_headers_come_in_the_organisers_language(organiser, people):
+    url = reverse("admin:registration_registration_export", args=["csv"])
+    response = organiser.get(url, headers={"Accept-Language": "ru"})
+    assert csv_rows(response)[0][:4] == ["Номер регистрации", "Обращение", "Имя", "Фамилия"]
+    assert (
+        "Администрирование" in organiser.get(reverse("admin:index"), headers={"Accept-Language": "ru"}).content.decode()
+    )
+
+
 def test_exports_are_for_staff_who_may_see_registrations(client, people):
     client.force_login(staff_member("dina", "Door staff"))
     assert export(client, "csv").status_code == 403
