@@ -7,12 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from accreditation import uploads
 from agenda import services
 from agenda.models import (
     Conference,
     DialogueChair,
     InterpretationLanguage,
     NationalActionPlan,
+    OutcomeDocument,
     Room,
     Session,
     SessionSpeaker,
@@ -104,6 +106,33 @@ class ConferenceZoneMixin:
             return response.render() if hasattr(response, "render") else response
 
 
+class OutcomeDocumentForm(forms.ModelForm):
+    class Meta:
+        model = OutcomeDocument
+        fields = ("kind", "language", "title", "file", "is_published")
+        widgets = {"file": forms.ClearableFileInput(attrs={"accept": "application/pdf"})}
+
+    def clean_file(self):
+        """A PDF that opens as one, judged by its content, up to 20 MB."""
+        upload = self.cleaned_data["file"]
+        if upload and "file" in self.files:
+            data = uploads.within_limit(upload, OUTCOME_SIZE_LIMIT)
+            if uploads.sniffed_type(data[:16]) != uploads.PDF:
+                raise ValidationError(_("This file is not a PDF, whatever its name says."))
+            return uploads.content_file(uploads.checked_pdf(data), uploads.PDF)
+        return upload
+
+
+OUTCOME_SIZE_LIMIT = 20 * 1024 * 1024
+
+
+class OutcomeDocumentInline(admin.TabularInline):
+    model = OutcomeDocument
+    form = OutcomeDocumentForm
+    extra = 0
+    verbose_name_plural = _("outcome documents (published ones are listed on the conference page)")
+
+
 class ConferenceForm(forms.ModelForm):
     class Meta:
         model = Conference
@@ -134,7 +163,7 @@ class ConferenceAdmin(ConferenceZoneMixin, TranslationAdmin):
     list_filter = ("is_published", "requires_approval")
     search_fields = ("title", "city", "slug")
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [RoomInline, SessionInline]
+    inlines = [RoomInline, SessionInline, OutcomeDocumentInline]
 
     fieldsets = (
         (None, {"fields": ("slug", "title", "description", "is_published")}),

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from wpsconf.storage import random_name
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -367,3 +369,34 @@ class NationalActionPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country.name} ({self.first_adopted})"
+
+
+def outcome_document_name(instance, filename: str) -> str:
+    return random_name("outcomes", filename)
+
+
+class OutcomeDocument(models.Model):
+    """What the conference produced (the Roadmap, the recommendations), published after it, per language."""
+
+    class Kind(models.TextChoices):
+        ROADMAP = "roadmap", _("Roadmap")
+        RECOMMENDATIONS = "recommendations", _("Recommendations")
+        OTHER = "other", _("Other outcome document")
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="outcome_documents", verbose_name=_("conference")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=2, choices=InterpretationLanguage.choices)
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("PDF"), upload_to=outcome_document_name, max_length=200)
+    is_published = models.BooleanField(_("published"), default=False, help_text=_("Listed on the conference page."))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outcome document")
+        verbose_name_plural = _("outcome documents")
+        ordering = ["kind", "language", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

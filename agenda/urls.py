@@ -9,4 +9,5 @@ urlpatterns = [
     path("agenda/", views.agenda_page, name="agenda"),
     path("agenda.ics", views.agenda_ics, name="agenda-ics"),
     path("agenda.json", views.agenda_json, name="agenda-json"),
+    path("documents/<int:pk>/", views.outcome_document, name="outcome-document"),
 ]

@@ -1,11 +1,11 @@
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from agenda import services
-from agenda.models import PILLAR_DESCRIPTIONS, Conference, DialogueChair, NationalActionPlan
+from agenda.models import PILLAR_DESCRIPTIONS, Conference, DialogueChair, NationalActionPlan, OutcomeDocument
 
 
 def published_conference(request: HttpRequest) -> Conference:
@@ -28,8 +28,18 @@ def conference_page(request: HttpRequest) -> HttpResponse:
             "action_plans": NationalActionPlan.objects.all(),
             "session_count": conference.sessions.count(),
             "pillars": [(pillar.label, description) for pillar, description in PILLAR_DESCRIPTIONS.items()],
+            "outcome_documents": conference.outcome_documents.filter(is_published=True),
         },
     )
+
+
+def outcome_document(request: HttpRequest, pk: int) -> FileResponse:
+    """A published outcome document, read in the browser; unpublished ones do not exist for visitors."""
+    document = OutcomeDocument.objects.filter(pk=pk, is_published=True).first()
+    if document is None or not document.file.storage.exists(document.file.name):
+        raise Http404("No such document.")
+    name = f"{document.conference.slug}-{document.kind}-{document.language}.pdf"
+    return FileResponse(document.file.open("rb"), content_type="application/pdf", filename=name)
 
 
 @require_GET
