@@ -294,6 +294,16 @@ def test_reviewers_see_media_only(reviewer_client, applied):
     assert reviewer_client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 
+def test_organisers_hold_every_event_permission_and_none_over_users(db):
+    organisers = set(
+        Group.objects.get(name="Organisers").permissions.values_list("content_type__app_label", "codename")
+    )
+    for app in ("agenda", "registration", "accreditation"):
+        for permission in Permission.objects.filter(content_type__app_label=app):
+            assert (app, permission.codename) in organisers, permission.codename
+    assert not {app for app, _codename in organisers} & {"auth", "axes", "admin", "sessions", "contenttypes"}
+
+
 def test_organisers_cannot_manage_users(client, applied):
     client.force_login(staff_member("olga", "Organisers"))
     assert client.get(reverse("admin:accreditation_accreditationrequest_changelist")).status_code == 200
