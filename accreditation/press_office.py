@@ -18,7 +18,7 @@ class Table:
 
 
 def chosen_conference(conference_id: str | None) -> Conference | None:
-    if conference_id and conference_id.isdigit():
+    if conference_id and conference_id.isascii() and conference_id.isdigit():
         return Conference.objects.filter(pk=conference_id).first()
     return Conference.objects.current()
 

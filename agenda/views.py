@@ -35,7 +35,7 @@ def conference_page(request: HttpRequest) -> HttpResponse:
 
 def outcome_document(request: HttpRequest, pk: int) -> FileResponse:
     """A published outcome document, read in the browser; unpublished ones do not exist for visitors."""
-    document = OutcomeDocument.objects.filter(pk=pk, is_published=True).first()
+    document = OutcomeDocument.objects.filter(pk=pk, is_published=True, conference__is_published=True).first()
     if document is None or not document.file.storage.exists(document.file.name):
         raise Http404("No such document.")
     name = f"{document.conference.slug}-{document.kind}-{document.language}.pdf"

@@ -1,8 +1,11 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -162,7 +165,8 @@ class RegistrationAdmin(admin.ModelAdmin):
             raise PermissionDenied
         conferences = Conference.objects.order_by("-starts_at")
         chosen = request.GET.get("conference", "")
-        conference = conferences.filter(pk=chosen).first() if chosen.isdigit() else Conference.objects.current()
+        chosen_id = chosen.isascii() and chosen.isdigit()
+        conference = conferences.filter(pk=chosen).first() if chosen_id else Conference.objects.current()
         numbers = dashboard.figures(conference) if conference else None
         return TemplateResponse(
             request,
@@ -185,7 +189,12 @@ class RegistrationAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if kind not in ("csv", "xlsx"):
             raise Http404
-        registrations = self.get_changelist_instance(request).queryset.order_by("last_name", "first_name", "pk")
+        try:
+            changelist = self.get_changelist_instance(request)
+        except (IncorrectLookupParameters, DisallowedModelAdminLookup):
+            # As the list itself does with a filter it cannot apply: back to the list, unfiltered.
+            return redirect(reverse("admin:registration_registration_changelist") + "?e=1")
+        registrations = changelist.queryset.order_by("last_name", "first_name", "pk")
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         if kind == "csv":
             response = StreamingHttpResponse(exports.csv_export(registrations), content_type="text/csv; charset=utf-8")
@@ -291,7 +300,10 @@ class RegistrationAdmin(admin.ModelAdmin):
             response = HttpResponse(badges.badge_sheets(people), content_type="application/pdf")
             response["Content-Disposition"] = 'attachment; filename="badges.pdf"'
             return response
-        sheet = BadgeSheet.objects.create(requested_by=request.user, people=count)
+        conferences = set(people.values_list("conference", flat=True).distinct())
+        sheet = BadgeSheet.objects.create(
+            requested_by=request.user, people=count, conference_id=conferences.pop() if len(conferences) == 1 else None
+        )
         try:
             tasks.print_badge_sheet.delay(sheet.pk, list(people.values_list("pk", flat=True)))
         except OperationalError:

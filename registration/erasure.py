@@ -8,14 +8,16 @@ stays, so its figures are the same afterwards. Logs name only row numbers and sl
 
 import logging
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, AccreditationRequest
 from agenda.models import Conference
 from registration import services
-from registration.models import BadgeSheet, OutgoingEmail, Registration, new_token
+from registration.models import BadgeSheet, OutgoingEmail, Registration, new_reference, new_token
 
 logger = logging.getLogger(__name__)
 
@@ -25,13 +27,18 @@ PERSONAL_TEXT = (
     "organisation",
     "position",
     "parliament",
+    "chamber",
     "ministry",
     "mission",
+    "represented_country",
+    "organisation_country",
     "accessibility_needs",
     "dietary_needs",
     "decline_reason",
 )
 REQUEST_TEXT = (
+    "nationality",
+    "outlet_country",
     "outlet_website",
     "press_card_number",
     "press_card_issuer",
@@ -39,37 +46,55 @@ REQUEST_TEXT = (
     "technical_needs",
     "interview_requests",
     "reviewer_message",
+    "identity_document",
 )
 
 
 def anonymise(registrations: QuerySet) -> int:
     """Replace the personal data of these registrations; delete their documents. How many."""
     ids = list(registrations.values_list("pk", flat=True))
-    for registration in Registration.objects.filter(pk__in=ids).only("pk"):
-        Registration.objects.filter(pk=registration.pk).update(
+    for registration_id in ids:
+        Registration.objects.filter(pk=registration_id).update(
             **dict.fromkeys(PERSONAL_TEXT, ""),
             honorific="",
-            last_name=f"#{registration.pk}",
-            email=f"anonymised-{registration.pk}@invalid.example",
-            token=new_token(),  # the old personal link leads nowhere
+            last_name=f"#{registration_id}",
+            email=f"anonymised-{registration_id}@invalid.example",
+            # A new reference and link: old exports and printed lists no longer lead back to the row.
+            reference=new_reference(),
+            token=new_token(),
         )
+    unsent = Q(status=OutgoingEmail.Status.QUEUED)
+    OutgoingEmail.objects.filter(unsent, registration_id__in=ids).update(
+        status=OutgoingEmail.Status.FAILED, next_attempt_at=None
+    )
     OutgoingEmail.objects.filter(registration_id__in=ids).update(
-        to="anonymised@invalid.example", subject="", body_text="", body_html="", calendar="", last_error=""
+        to="anonymised@invalid.example", subject="", body_text="", body_html="", calendar="", last_error="anonymised"
     )
     for request in AccreditationRequest.objects.filter(registration_id__in=ids):
         for field in DOCUMENT_FIELDS:
             setattr(request, field, "")  # django-cleanup deletes the files once this commits
         for field in REQUEST_TEXT:
             setattr(request, field, "")
-        request.save(update_fields=[*DOCUMENT_FIELDS, *REQUEST_TEXT])
+        request.working_languages, request.equipment = [], []
+        request.save(update_fields=[*DOCUMENT_FIELDS, *REQUEST_TEXT, "working_languages", "equipment"])
     AccreditationDecision.objects.filter(request__registration_id__in=ids).update(message="")
+    forget_in_admin_history(Registration, ids)
+    forget_in_admin_history(AccreditationRequest, AccreditationRequest.objects.filter(registration_id__in=ids))
     return len(ids)
+
+
+def forget_in_admin_history(model, rows) -> None:
+    """The admin's change log names each object as it was ("REF First Last"): keep the entry, not the name."""
+    ids = [str(pk) for pk in (rows if isinstance(rows, list) else rows.values_list("pk", flat=True))]
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=ids).update(
+        object_repr="", change_message=""
+    )
 
 
 def anonymise_conference(conference: Conference, *, dry_run: bool = False) -> dict[str, int]:
     """A finished conference's personal data, gone; the caller checks that it has ended."""
     people = conference.registrations.all()
-    sheets = BadgeSheet.objects.filter(created_at__lte=conference.ends_at)
+    sheets = BadgeSheet.objects.filter(conference=conference)
     counts = {
         "registrations": people.count(),
         "documents": sum(
@@ -98,7 +123,9 @@ def erase_on_request(registration: Registration) -> None:
     """The registrant's own "erase my data": their seat is given up first, without an email
     to an address about to disappear, then everything personal goes."""
     conference, registration = services.locked_registration(registration)
-    if registration.status not in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
+    started = conference.starts_at <= timezone.now()
+    # Once the conference has begun, seats and figures stand as they were; only the person goes.
+    if not started and registration.status not in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
         Registration.objects.filter(pk=registration.pk).update(
             status=Registration.Status.CANCELLED, status_changed_at=timezone.now(), queued_at=None
         )

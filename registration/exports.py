@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from agenda.models import Honorific, InterpretationLanguage
 from registration.models import Registration
@@ -80,16 +81,16 @@ def converters() -> list:
     return chosen
 
 
-def rows(registrations: QuerySet) -> Iterator[list[str]]:
-    """Each registration as the cells of one row, labels in the active language."""
-    convert = converters()
+def rows(registrations: QuerySet, convert: list) -> Iterator[list[str]]:
+    """Each registration as the cells of one row, through converters made while the request's
+    language and time zone were active (a streamed CSV is written after the request's middleware)."""
     fields = [field for field, _label in COLUMNS]
     for values in registrations.values_list(*fields).iterator(chunk_size=CHUNK):
         yield [to_text(value) for to_text, value in zip(convert, values, strict=True)]
 
 
 def csv_export(registrations: QuerySet) -> Iterator[str]:
-    return csv_lines(headers(), rows(registrations))
+    return csv_lines(headers(), rows(registrations, converters()))
 
 
 def xlsx_export(registrations: QuerySet) -> SpooledTemporaryFile:
@@ -97,10 +98,11 @@ def xlsx_export(registrations: QuerySet) -> SpooledTemporaryFile:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_("Registrations")))
     sheet.append(headers())
-    for row in rows(registrations):
+    for row in rows(registrations, converters()):
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
+            # Control characters (a pasted vertical tab, say) are not allowed in a workbook's XML.
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
             cell.data_type = "s"  # never a formula, whatever the text starts with
             cells.append(cell)
         sheet.append(cells)

@@ -241,6 +241,14 @@ def badge_sheet_name(instance, filename: str) -> str:
 class BadgeSheet(models.Model):
     """A4 sheets of badges printed for organisers; large batches are drawn by a Celery task."""
 
+    conference = models.ForeignKey(
+        Conference,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="badge_sheets",
+        verbose_name=_("conference"),
+        help_text=_("Empty when the people printed came from several conferences."),
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -359,7 +359,8 @@ def send_reminders(now: datetime | None = None) -> int:
 
 @transaction.atomic
 def resend_last_email(registration: Registration) -> OutgoingEmail:
-    last = registration.emails.order_by("-created_at", "-pk").first()
+    # The reminder goes once (a constraint says so); "again" means the last email before it.
+    last = registration.emails.exclude(kind=Kind.REMINDER).order_by("-created_at", "-pk").first()
     if last is None:
         raise ValidationError(_("No email has been sent to this person yet."))
     return mail.queue_copy(last)

@@ -93,3 +93,49 @@ def test_a_registrant_erases_her_data_and_her_seat_goes_to_the_next(client, regi
     assert second.status == "confirmed"
     assert second.emails.filter(kind="promoted").exists()
     assert not first.emails.filter(kind="cancelled").exists()  # no email to an address about to go
+
+
+def test_anonymised_people_get_no_more_mail_and_lose_every_trace(mixed, django_user_model):  # noqa: F811
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from registration import erasure
+
+    conference, _speakers = mixed
+    aigerim = conference.registrations.get(email="aigerim@example.org")
+    queued = aigerim.emails.create(kind="link_resent", to=aigerim.email, language="en")
+    LogEntry.objects.create(
+        user=django_user_model.objects.create_user("olga"),
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_id=str(aigerim.pk),
+        object_repr=str(aigerim),
+        action_flag=CHANGE,
+        change_message="Changed phone.",
+    )
+    old_reference = aigerim.reference
+
+    with time_machine.travel(AFTER_THE_CONFERENCE):
+        erasure.anonymise_conference(conference)
+
+    aigerim.refresh_from_db()
+    queued.refresh_from_db()
+    assert queued.status == "failed"  # never sent to a placeholder address
+    assert aigerim.reference != old_reference
+    assert (aigerim.parliament, aigerim.chamber) == ("", "")
+    assert not LogEntry.objects.filter(object_repr__contains="Қасымова").exists()
+    journalist = conference.registrations.get(category="media").accreditation
+    assert (journalist.nationality, journalist.working_languages, journalist.press_card_number) == ("", [], "")
+
+
+def test_erasing_after_the_conference_began_leaves_seats_and_figures_as_they_were(mixed):  # noqa: F811
+    from registration import erasure
+
+    conference, _speakers = mixed
+    before = dashboard.figures(conference)
+    aigerim = conference.registrations.get(email="aigerim@example.org")
+    with time_machine.travel(AFTER_THE_CONFERENCE):
+        erasure.erase_on_request(aigerim)
+    aigerim.refresh_from_db()
+    assert aigerim.status == "confirmed"
+    assert aigerim.first_name == ""
+    assert dashboard.figures(conference) == before

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from registration import services
+from registration.models import Registration
 from tests.conftest import registration_details, staff_member
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,26 @@ def test_exports_are_for_staff_who_may_see_registrations(client, people):
     assert export(client, "csv").status_code == 403
     client.logout()
     assert export(client, "csv").status_code == 302
+
+
+def test_a_filter_the_list_cannot_apply_sends_back_to_the_list(organiser, people):
+    for bad in ({"no_photography__exact": "maybe"}, {"checked_in_at__isempty": "zz"}):
+        response = export(organiser, "csv", **bad)
+        assert response.status_code in (302, 400)
+
+
+def test_control_characters_do_not_stop_the_excel_export(organiser, people):
+    Registration.objects.filter(pk=people[0].registration.pk).update(dietary_needs="no nuts\x0bno gluten")
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(export(organiser, "xlsx").streaming_content)))
+    assert any(cell.value == "no nutsno gluten" for row in workbook.active.iter_rows() for cell in row)
+
+
+def test_csv_and_excel_give_the_same_times(organiser, people):
+    csv_times = sorted(row[16] for row in csv_rows(export(organiser, "csv"))[1:])
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(export(organiser, "xlsx").streaming_content)))
+    xlsx_times = sorted(row[16].value for row in workbook.active.iter_rows(min_row=2))
+    assert csv_times == xlsx_times
+
+
+def test_odd_conference_numbers_on_the_dashboard_are_ignored(organiser, people):
+    assert organiser.get(reverse("admin:registration_dashboard"), {"conference": "²"}).status_code == 200

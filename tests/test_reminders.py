@@ -69,3 +69,11 @@ def test_two_runs_at_the_same_moment_remind_each_person_once(guests):
     assert sorted(counts)[-1] + sorted(counts)[0] == 2
     assert len(reminders()) == 2
     assert Registration.objects.filter(emails__kind="reminder").count() == 2
+
+
+@pytest.mark.django_db
+def test_sending_the_last_email_again_skips_the_reminder(guests):
+    with time_machine.travel(DAY_BEFORE, tick=False):
+        services.send_reminders()
+    again = services.resend_last_email(guests[0])
+    assert again.kind == OutgoingEmail.Kind.CONFIRMED

@@ -220,9 +220,9 @@ if CELERY_BROKER_URL.startswith("redis://"):
 CELERY_BEAT_SCHEDULE = {
     # Sends what a lost task or a mail-server outage left behind.
     "requeue-unsent-emails": {"task": "registration.tasks.requeue_unsent_emails", "schedule": 60.0},
-    # Documents kept for media applications that came back with an error and were never sent again.
     # The day before a conference, each confirmed person is reminded once.
     "send-reminders": {"task": "registration.tasks.send_reminders", "schedule": 60.0 * 60},
+    # Documents kept for media applications that came back with an error and were never sent again.
     "sweep-held-documents": {"task": "accreditation.tasks.sweep_held_documents", "schedule": 60.0 * 60},
 }
 
