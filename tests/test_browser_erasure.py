@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from agenda.models import Conference
 from agenda.seed import seed_conference_2023
 from registration import services
-from registration.models import Registration
 from tests.conftest import registration_details
 from tests.test_browser_registration import REGISTRATION_OPEN_AT, personal_path_in
 
@@ -18,14 +17,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def registered(transactional_db, django_capture_on_commit_callbacks) -> Registration:
+def registered(transactional_db, django_capture_on_commit_callbacks):
     seed_conference_2023()
     details = registration_details()
     del details["consent"]
-    with time_machine.travel(REGISTRATION_OPEN_AT, tick=True), django_capture_on_commit_callbacks(execute=True):
-        return services.register_attendee(
-            conference=Conference.objects.current(), details=details, language="en"
-        ).registration
+    # Before the conference: erasing then gives the seat up too.
+    with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
+        with django_capture_on_commit_callbacks(execute=True):
+            outcome = services.register_attendee(
+                conference=Conference.objects.current(), details=details, language="en"
+            )
+        yield outcome.registration
 
 
 def test_a_registrant_erases_her_data(page, registered):
