@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.register_burst import bench_environment, create_database, drop_database, prepare_conference
+from bench.register_burst import bench_environment, close_and_drop, create_database, prepare_conference, verdict
 
 TARGET_PAGE_MS = 300  # the list as it opens, and filtered; a text search reads every row and is reported
 TARGET_EXPORT_S = 5
@@ -146,13 +146,7 @@ def main() -> int:
             results[size]["export"] = export_csv(client)
             print(f"measured at {size} people", flush=True)
     finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110  (Django may not be set up yet)
-            pass
-        drop_database(args.database)
+        close_and_drop(args.database)
 
     small, large = results[50], results[args.people]
     print()
@@ -177,8 +171,7 @@ def main() -> int:
         failures.append(f"export {seconds:.1f} s > {TARGET_EXPORT_S} s")
     if megabytes > TARGET_EXPORT_MB:
         failures.append(f"export memory {megabytes:.0f} MB > {TARGET_EXPORT_MB} MB")
-    print("RESULT: " + ("OK" if not failures else "FAILED: " + "; ".join(failures)))
-    return 1 if failures else 0
+    return verdict(failures)
 
 
 if __name__ == "__main__":

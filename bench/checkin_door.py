@@ -30,12 +30,13 @@ from bench.register_burst import (
     HOST,
     Client,
     bench_environment,
+    close_and_drop,
     cpu_snapshot,
     create_database,
-    drop_database,
     prepare_conference,
     start_gunicorn,
     stop_gunicorn,
+    verdict,
     wait_until_healthy,
 )
 
@@ -171,13 +172,7 @@ def main() -> int:
         for door in doors:
             door.close()
         stop_gunicorn(server)
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110  (Django may not be set up yet)
-            pass
-        drop_database(args.database)
+        close_and_drop(args.database)
         shutil.rmtree(workdir, ignore_errors=True)
 
     lights = Counter(light for light, _ in results)
@@ -201,8 +196,7 @@ def main() -> int:
         failures.append(f"{lights.get('amber')} amber for {len(scans) - len(codes)} second scans")
     if p95 > TARGET_P95_MS:
         failures.append(f"p95 {p95:.0f} ms > {TARGET_P95_MS} ms")
-    print("RESULT: " + ("OK" if not failures else "FAILED: " + "; ".join(failures)))
-    return 1 if failures else 0
+    return verdict(failures)
 
 
 if __name__ == "__main__":

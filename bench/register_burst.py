@@ -108,6 +108,22 @@ def drop_database(name: str) -> None:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def close_and_drop(name: str) -> None:
+    """The end of every bench run: Django's connections closed (if it got that far), the database gone."""
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: S110  (Django may not be set up yet)
+        pass
+    drop_database(name)
+
+
+def verdict(failures: list[str]) -> int:
+    print("RESULT: " + ("OK" if not failures else "FAILED: " + "; ".join(failures)))
+    return 1 if failures else 0
+
+
 def create_database(name: str) -> None:
     drop_database(name)
     with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
@@ -498,13 +514,7 @@ def main() -> int:
         for client in clients:
             client.close()
         stop_gunicorn(server)
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110  (Django may not be set up yet)
-            pass
-        drop_database(args.database)
+        close_and_drop(args.database)
         print(f"database {args.database}: dropped", flush=True)
         log = log_path.read_text() if log_path.exists() else ""
         shutil.rmtree(workdir, ignore_errors=True)
