@@ -1,6 +1,7 @@
 """A journalist applies with her documents; the press office reviews them in the admin; emails follow."""
 
 import re
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -8,10 +9,12 @@ from django.core import mail
 from django.utils import translation
 from playwright.sync_api import expect
 
+from accreditation import services
 from accreditation.models import AccreditationRequest
+from agenda.models import Conference
 from agenda.seed import seed_conference_2023
 from tests.conftest import log_in, staff_member
-from tests.documents import image_bytes, pdf_bytes
+from tests.documents import image_bytes, pdf_bytes, person_and_accreditation
 from tests.test_browser_registration import REGISTRATION_OPEN_AT, personal_path_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -162,3 +165,27 @@ def test_the_application_fits_a_phone_in_kazakh(phone_page, registration_open):
         ".map(field => field.name)"
     )
     assert labels == []  # every field has a visible label
+
+
+def test_the_press_office_hands_a_badge_over_and_downloads_its_list(page, registration_open):
+    person, accreditation = person_and_accreditation()
+    request = services.request_accreditation(
+        conference=Conference.objects.current(), person=person, accreditation=accreditation, language="en"
+    ).registration.accreditation
+    services.approve(request, by=None)
+    log_in_as_reviewer(page)
+
+    page.goto("/admin/accreditation/accreditationrequest/")
+    page.locator(f'input[name="_selected_action"][value="{request.pk}"]').check()
+    page.select_option("select[name=action]", "record_badge_pickup")
+    page.locator('button[name="index"]').click()
+    page.select_option("#id_identity_document", "passport")
+    page.locator('input[type="submit"]').click()
+    expect(page.locator(".messagelist")).to_contain_text("1 badge handed over")
+    request.refresh_from_db()
+    assert request.identity_document == "passport"
+
+    page.get_by_role("link", name="Press office lists").click()
+    with page.expect_download() as download:
+        page.locator('[data-list="media"] a.button').click()
+    assert "Qazaqstan TV" in Path(download.value.path()).read_text(encoding="utf-8-sig")

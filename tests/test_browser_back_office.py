@@ -12,6 +12,7 @@ from agenda.models import Conference
 from agenda.seed import seed_conference_2023
 from registration import services
 from tests.conftest import log_in, registration_details, staff_member
+from tests.documents import pdf_bytes
 from tests.test_browser_registration import REGISTRATION_OPEN_AT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,3 +49,27 @@ def test_an_organiser_filters_exports_and_opens_the_dashboard(page, people):
     page.locator(".dashboard-link a").click()
     expect(page.locator('[data-share="confirmed"] [data-percent]')).to_have_text("66.7 %")
     expect(page.locator('[data-figures="per-day"] svg rect')).to_have_count(1)
+
+
+def test_an_organiser_publishes_the_roadmap_and_visitors_find_it(page, people, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    roadmap = tmp_path / "roadmap.pdf"
+    roadmap.write_bytes(pdf_bytes(2))
+    staff_member("olga", "Organisers")
+    conference = Conference.objects.current()
+    log_in(page, "olga", then=f"/admin/agenda/conference/{conference.pk}/change/")
+
+    page.locator("#outcome_documents-group .add-row a").click()
+    page.select_option("#id_outcome_documents-0-kind", "roadmap")
+    page.select_option("#id_outcome_documents-0-language", "ru")
+    page.fill("#id_outcome_documents-0-title", "Дорожная карта")
+    page.set_input_files("#id_outcome_documents-0-file", str(roadmap))
+    page.check("#id_outcome_documents-0-is_published")
+    page.locator('input[name="_continue"]').click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    page.goto("/")
+    link = page.locator("[data-outcomes]").get_by_role("link", name="Дорожная карта")
+    with page.expect_download() as download:
+        link.click(modifiers=["Alt"])  # Chromium saves rather than shows the PDF
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
