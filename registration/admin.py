@@ -17,6 +17,7 @@ from kombu.exceptions import OperationalError
 from agenda.models import Conference
 from registration import badges, checkin, dashboard, exports, mail, services, tasks
 from registration.models import BadgeSheet, OutgoingEmail, Registration
+from wpsconf.search import search
 
 
 class OutgoingEmailInline(admin.TabularInline):
@@ -206,6 +207,10 @@ class RegistrationAdmin(admin.ModelAdmin):
             filename=f"registrations-{stamp}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word, in any letter case and script, on PostgreSQL and SQLite alike (wpsconf.search)."""
+        return search(queryset, self.search_fields, search_term.replace("\x00", "").split()[:5]), False
 
     @admin.display(description=_("country"), ordering="country")
     def country_name(self, obj: Registration) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from agenda.models import Conference
 from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Registration
+from wpsconf.search import every_word, folded
 
 SALT = "registration.badge"
 TYPED_REFERENCE = re.compile(rf"[{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH}}}")
@@ -125,8 +126,7 @@ def search(conference: Conference, query: str, *, limit: int = 20) -> list[Regis
     query = query.replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in text
     if len(query) < 2:
         return []
-    every_word_in_the_name = Q()
-    for word in query.split()[:5]:
-        every_word_in_the_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    matches = Q(reference=query.upper()) | Q(email__iexact=query) | every_word_in_the_name
-    return list(people(conference).filter(matches).order_by("last_name", "first_name")[:limit])
+    name = ("first_name", "last_name")
+    matches = Q(reference=query.upper()) | Q(email_folded=query.lower()) | every_word(name, query.split()[:5])
+    found = people(conference).alias(**folded("email", *name)).filter(matches)
+    return list(found.order_by("last_name", "first_name")[:limit])
