@@ -14,7 +14,14 @@ from accreditation.models import DOCUMENT_FIELDS, AccreditationRequest
 from registration.forms import MediaApplicantForm
 from registration.models import new_reference
 from registration.services import Window, registration_window
-from registration.views import DONE_SALT, over_rate_limit, own_registration, presented_conference, rate_limited
+from registration.views import (
+    DONE_SALT,
+    over_rate_limit,
+    own_registration,
+    presented_conference,
+    rate_limited,
+    to_personal_page,
+)
 
 
 @never_cache
@@ -67,7 +74,7 @@ def send_documents(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("Only media applicants send documents.")
     if accreditation.status != AccreditationRequest.Status.MORE_INFO:
         messages.info(request, _("The press office has not asked you for documents."))
-        return redirect(registration)
+        return to_personal_page(registration)
     sent = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = ResubmitDocumentsForm(*sent, instance=accreditation)
     if request.method == "POST" and form.is_valid():
@@ -79,7 +86,7 @@ def send_documents(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(
                 request, _("Thank you: your documents have been sent, and the press office will review them.")
             )
-        return redirect(registration)
+        return to_personal_page(registration)
     response = render(
         request,
         "accreditation/send_documents.html",

@@ -17,6 +17,7 @@ from kombu.exceptions import OperationalError
 from agenda.models import Conference
 from registration import badges, checkin, dashboard, exports, mail, services, tasks
 from registration.models import BadgeSheet, OutgoingEmail, Registration
+from wpsconf.log_filters import redact
 from wpsconf.search import search
 
 
@@ -145,6 +146,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         (_("Record"), {"fields": ("consent_given_at", "created_at", "status_changed_at", "queued_at")}),
     )
     inlines = [OutgoingEmailInline]
+    view_on_site = False  # a registration's only page is its owner's, behind the personal link
     change_list_template = "admin/registration/registration/change_list.html"
     actions = ["approve", "decline", "waitlist", "resend_last_email", "print_badges", "undo_check_in"]
 
@@ -352,14 +354,32 @@ class RegistrationAdmin(admin.ModelAdmin):
         )
 
 
+WITH_PERSONAL_LINKS = ("body_text", "body_html", "calendar")
+
+
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
     list_display = ("created_at", "registration", "kind", "language", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status", "kind", "language")
     search_fields = ("registration__reference", "to")
     list_select_related = ("registration",)
-    readonly_fields = [field.name for field in OutgoingEmail._meta.fields]
+    # The bodies carry the person's personal link: staff read them with the link blanked out.
+    readonly_fields = [
+        *(field.name for field in OutgoingEmail._meta.fields if field.name not in WITH_PERSONAL_LINKS),
+        "text_shown",
+        "html_shown",
+    ]
+    exclude = WITH_PERSONAL_LINKS
     actions = ["retry"]
+    view_on_site = False
+
+    @admin.display(description=_("text"))
+    def text_shown(self, email: OutgoingEmail) -> str:
+        return redact(email.body_text)
+
+    @admin.display(description=_("HTML"))
+    def html_shown(self, email: OutgoingEmail) -> str:
+        return redact(email.body_html)  # shown as escaped source, never rendered in the admin
 
     def has_add_permission(self, request) -> bool:
         return False

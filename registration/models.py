@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -156,9 +155,6 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.full_name}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("registration:personal-page", args=[self.token])
 
     @property
     def full_name(self) -> str:

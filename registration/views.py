@@ -91,6 +91,12 @@ def lost_link(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/lost_link.html", {"conference": conference, "form": form})
 
 
+def to_personal_page(registration: Registration) -> HttpResponse:
+    # Not `redirect(registration)`: a model with a URL gets the admin's "view on site", and
+    # no staff route may ever lead to a personal link.
+    return redirect("registration:personal-page", token=registration.token)
+
+
 def own_registration(token: str) -> Registration:
     return get_object_or_404(Registration.objects.select_related("conference"), token=token)
 
@@ -104,7 +110,7 @@ def personal_page(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form is not None and form.is_valid():
         form.save()
         messages.success(request, _("Your details have been saved."))
-        return redirect(registration)
+        return to_personal_page(registration)
     response = render(
         request,
         "registration/personal_page.html",
@@ -167,7 +173,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Your registration has been cancelled. We have sent you a confirmation."))
-        return redirect(registration)
+        return to_personal_page(registration)
     return render(request, "registration/cancel.html", {"registration": registration})
 
 

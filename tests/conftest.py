@@ -118,6 +118,12 @@ def staff_member(username: str, *groups: str):
     return user
 
 
+def sign_in(client, user):
+    """Sign a staff member in on the test client."""
+    client.force_login(user)
+    return client
+
+
 def log_in(page, username: str, *, then: str) -> None:
     """Sign a staff member in through the admin's login page, on the way to `then`."""
     page.goto(f"/admin/login/?next={then}")
