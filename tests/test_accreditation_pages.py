@@ -236,7 +236,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, applied):
 
 
 def test_an_applicant_with_their_personal_link_cannot_download(client, applied):
-    assert client.get(applied.registration.get_absolute_url()).status_code == 200
+    assert client.get(f"/my/{applied.registration.token}/").status_code == 200
     for name in ("photo", "press_card", "assignment_letter"):
         assert client.get(document_url(applied, name)).status_code == 302
 
@@ -362,7 +362,7 @@ def test_a_reviewer_asks_for_more_information_and_the_applicant_sends_it(
     assert applied.status == "more_info"
 
     applicant = reviewer_client.__class__()
-    page = applicant.get(applied.registration.get_absolute_url()).content.decode()
+    page = applicant.get(f"/my/{applied.registration.token}/").content.decode()
     assert "The letter is unsigned." in page
     documents_url = reverse("accreditation:send-documents", args=[applied.registration.token])
     assert documents_url in page
