@@ -17,7 +17,7 @@ from registration import badges, checkin, erasure, services
 from registration.forms import DetailsForm, LostLinkForm, RegistrationForm
 from registration.mail import personal_url
 from registration.models import Registration, new_reference
-from wpsconf.clients import client_ip
+from wpsconf.clients import client_key
 
 # The done page's address carries the reference, signed: no session row per registration,
 # and nobody can make the page show a reference of their choosing.
@@ -25,13 +25,13 @@ DONE_SALT = "registration.done"
 DONE_PAGE_LIFETIME = 60 * 60
 
 
-def client_address(group: str, request: HttpRequest) -> str:
-    return client_ip(request)
+def rate_limit_key(group: str, request: HttpRequest) -> str:
+    return client_key(request)
 
 
 def over_rate_limit(request: HttpRequest, group: str) -> bool:
     return is_ratelimited(
-        request, group=group, key=client_address, rate=settings.REGISTRATION_RATE_LIMIT, method="POST", increment=True
+        request, group=group, key=rate_limit_key, rate=settings.REGISTRATION_RATE_LIMIT, method="POST", increment=True
     )
 
 

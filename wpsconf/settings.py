@@ -1,5 +1,6 @@
 """Settings for wpsconf, read from the environment (see README.md, "Configuration")."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -44,6 +45,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or CIDR ranges separated by commas; {item!r} is neither."
+            ) from None
+    return networks
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -58,6 +71,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The reverse proxies in front of the site: only their X-Forwarded-For is believed (wpsconf.clients).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # HTTPS is on by default in production: the site runs behind a TLS-terminating proxy.
 HTTPS = env_bool("HTTPS", not DEBUG)
@@ -116,7 +132,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wpsconf.clients.locked_out"
-AXES_CLIENT_IP_CALLABLE = "wpsconf.clients.client_ip"
+AXES_CLIENT_IP_CALLABLE = "wpsconf.clients.client_key"
 AXES_CLIENT_STR_CALLABLE = "wpsconf.clients.described_without_personal_data"
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # failed attempts are kept; successful sign-ins need no record of their address
