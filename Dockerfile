@@ -19,9 +19,10 @@ RUN pip install .
 COPY . .
 
 # Static files are collected into the image and served by WhiteNoise. The settings
-# refuse to load with DEBUG off and no SECRET_KEY, so this one RUN gets a throwaway
+# refuse to load with DEBUG off and no strong SECRET_KEY, so this one RUN makes up a throwaway
 # key inline; it is not stored in the image's environment.
-RUN DEBUG=off SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+RUN DEBUG=off SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+      python manage.py collectstatic --noinput \
     && groupadd --system app \
     && useradd --system --gid app --home-dir /app --no-create-home app \
     && mkdir -p /app/var /data/media /data/private \

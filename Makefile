@@ -6,7 +6,8 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 # Local runs: debug pages and plain http unless the caller says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-on} HTTPS=$${HTTPS:-off}
-TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-not-a-secret} HTTPS=off DEBUG=off
+# Tests run as production does (DEBUG off), with a key made up for the run: no key is ever written down.
+TEST_ENV := SECRET_KEY=$${SECRET_KEY:-$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')} HTTPS=off DEBUG=off
 BOOTSTRAP_VERSION ?= 5.3.8
 
 .PHONY: run test lint format messages vendor-bootstrap vendor-fonts clean

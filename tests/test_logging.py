@@ -1,12 +1,21 @@
 import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 
 from wpsconf.log_filters import RedactPersonalLinks
 
-pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.django_db
 def test_it_keeps_personal_links_out_of_the_logs(client, registration_open, caplog):
     caplog.handler.addFilter(RedactPersonalLinks())
     token = "abcDEF123_-secretTokenValue"
@@ -25,3 +34,43 @@ def test_it_is_installed_on_the_console_handler(settings):
 
     assert "redact_personal_links" in handler["filters"]
     assert settings.LOGGING["filters"]["redact_personal_links"]["()"] == "wpsconf.log_filters.RedactPersonalLinks"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_runservers_access_log_shows_no_personal_link(tmp_path):
+    """`make run` serves with runserver, whose access log has handlers of its own."""
+    port = free_port()
+    token = "abcDEF123_-secretTokenValue"
+    env = {
+        "PATH": os.environ["PATH"],
+        "DEBUG": "on",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/ru/my/{token}/", timeout=2)  # noqa: S310
+            except urllib.error.HTTPError:
+                break  # answered (404: nobody has that link)
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        log = server.communicate(timeout=10)[0]
+
+    assert "GET /ru/my/[redacted]/" in log
+    assert token not in log

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from wpsconf.settings import env_bool, env_int, env_list
 
 ROOT = Path(__file__).resolve().parents[1]
+STRONG_KEY = "Zq8v3Jm1Xr7Kp2Lw9Nt4Yb6Hc0Fd5Gs8Ue3Ia7Ok1Pj2Qm9Rn4Tz"
 
 
 def load_settings(**environment: str) -> subprocess.CompletedProcess:
@@ -33,6 +34,23 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
     assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "key",
+    [
+        "change-me-to-a-long-random-string",  # the one in .env.example
+        "test-only-not-a-secret",
+        "short-but-random-Zq8v3Jm1Xr7Kp2",
+        "s" * 60,
+    ],
+)
+def test_it_refuses_a_placeholder_or_weak_key_when_debug_is_off(key):
+    result = load_settings(DEBUG="off", SECRET_KEY=key)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is a placeholder or too weak" in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr
+
+
 def test_it_starts_with_a_development_key_only_in_debug():
     result = load_settings(DEBUG="on")
 
@@ -41,7 +59,7 @@ def test_it_starts_with_a_development_key_only_in_debug():
 
 
 def test_it_turns_https_on_by_default_in_production():
-    result = load_settings(SECRET_KEY="s" * 50)
+    result = load_settings(SECRET_KEY=STRONG_KEY)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == ["False", "True"]

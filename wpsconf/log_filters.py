@@ -3,8 +3,9 @@
 import logging
 import re
 
-# /my/<token>/ is the key to a person's registration; logged, it would open it to anyone reading logs.
-PERSONAL_LINK = re.compile(r"(/my/)[^/\s?\"']+")
+# /my/<token>/ is the key to a person's registration, /delegation/<token>/ to a focal point's page;
+# logged, either would open it to anyone reading the logs.
+PERSONAL_LINK = re.compile(r"(/(?:my|delegation)/)[^/\s?\"']+")
 
 
 def redact(value):

@@ -60,13 +60,26 @@ def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Networ
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Keys that have stood in this repository or its examples: anyone can read them.
+PLACEHOLDER_SECRET_KEYS = {
+    "change-me-to-a-long-random-string",
+    "test-only-not-a-secret",
+    "collectstatic-only",
+    "development-only-key-never-used-with-debug-off",
+}
+SECRET_KEY_ADVICE = 'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it in the environment (see .env.example); "
-            "only DEBUG=on runs with a development key."
+            f"SECRET_KEY is not set. Set it in the environment (see .env.example); only DEBUG=on runs with a "
+            f"development key. {SECRET_KEY_ADVICE}"
         )
     SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105  (DEBUG only)
+elif not DEBUG and (SECRET_KEY in PLACEHOLDER_SECRET_KEYS or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a placeholder or too weak: it must be at least 50 random characters, never the "
+        f"example's. {SECRET_KEY_ADVICE}"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -251,13 +264,23 @@ else:
 # connection registers many people, so the limit is generous.
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30/h")
 
+# Every handler redacts personal links, runserver's access log included: Django's own
+# handlers for the "django" and "django.server" loggers are replaced, not kept beside ours.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
     "filters": {"redact_personal_links": {"()": "wpsconf.log_filters.RedactPersonalLinks"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_personal_links"]}
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_personal_links"]},
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact_personal_links"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }
