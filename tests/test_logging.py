@@ -63,7 +63,7 @@ def test_runservers_access_log_shows_no_personal_link(tmp_path):
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/ru/my/{token}/", timeout=2)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/ru/my/{token}/", timeout=2)
             except urllib.error.HTTPError:
                 break  # answered (404: nobody has that link)
             except OSError:

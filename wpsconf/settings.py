@@ -67,18 +67,18 @@ PLACEHOLDER_SECRET_KEYS = {
     "collectstatic-only",
     "development-only-key-never-used-with-debug-off",
 }
-SECRET_KEY_ADVICE = 'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+HOW_TO_MAKE_A_KEY = 'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             f"SECRET_KEY is not set. Set it in the environment (see .env.example); only DEBUG=on runs with a "
-            f"development key. {SECRET_KEY_ADVICE}"
+            f"development key. {HOW_TO_MAKE_A_KEY}"
         )
     SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105  (DEBUG only)
 elif not DEBUG and (SECRET_KEY in PLACEHOLDER_SECRET_KEYS or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
     raise ImproperlyConfigured(
         "SECRET_KEY is a placeholder or too weak: it must be at least 50 random characters, never the "
-        f"example's. {SECRET_KEY_ADVICE}"
+        f"example's. {HOW_TO_MAKE_A_KEY}"
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
