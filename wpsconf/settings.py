@@ -45,6 +45,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}.")
+    return value
+
+
 def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     networks = []
     for item in env_list(name, []):
@@ -149,6 +156,13 @@ AXES_CLIENT_IP_CALLABLE = "wpsconf.clients.client_key"
 AXES_CLIENT_STR_CALLABLE = "wpsconf.clients.described_without_personal_data"
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # failed attempts are kept; successful sign-ins need no record of their address
+
+# Staff who see personal data sign in with a second factor (wpsconf.staff); door staff, whose
+# only permission is the check-in, sign in on shared phones and are signed out at midnight.
+STAFF_2FA = env_choice("STAFF_2FA", ("required", "optional"), "optional" if DEBUG else "required")
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
+if STAFF_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured(f"STAFF_IDLE_MINUTES must be at least 1; got {STAFF_IDLE_MINUTES}.")
 
 ROOT_URLCONF = "wpsconf.urls"
 WSGI_APPLICATION = "wpsconf.wsgi.application"
