@@ -230,6 +230,25 @@ class OutgoingEmail(models.Model):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
 
 
+class LinkRequest(models.Model):
+    """Someone asked for a personal link to be mailed again ("Lost your link?").
+
+    The page writes one of these whatever the address, and a worker answers it: the request
+    costs the same for a registered address as for any other, so its timing tells nothing.
+    """
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("request for a personal link")
+        verbose_name_plural = _("requests for a personal link")
+
+    def __str__(self) -> str:
+        return f"link request {self.pk}"
+
+
 def badge_sheet_name(instance, filename: str) -> str:
     return random_name("badges", filename)
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from agenda.models import Conference
 from registration import mail
-from registration.models import OutgoingEmail, Registration
+from registration.models import LinkRequest, OutgoingEmail, Registration
 
 Status = Registration.Status
 Kind = OutgoingEmail.Kind
@@ -219,12 +219,44 @@ def mail_link_again(registration: Registration) -> bool:
     return True
 
 
-def send_link_again(*, conference: Conference, email: str) -> None:
-    """Mail the personal link to a registered address; say nothing either way."""
+def request_link(*, conference: Conference, email: str) -> LinkRequest:
+    """ "Lost your link?": the same work whatever the address, answered by a worker (`answer_link_request`)."""
+    from registration.tasks import answer_link_request
+
+    link_request = LinkRequest.objects.create(conference=conference, email=email.strip())
+    # robust: with the broker down the request waits for the sweep (`answer_waiting_link_requests`).
+    transaction.on_commit(lambda: answer_link_request.delay(link_request.pk), robust=True)
+    return link_request
+
+
+def answer_link_request(link_request_id: int) -> None:
+    """Mail the personal link to a registered address, within its hourly allowance; nothing otherwise."""
     with transaction.atomic():
-        registration = registered_address(conference, email.strip())
+        link_request = (
+            LinkRequest.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("conference")
+            .filter(pk=link_request_id)
+            .first()
+        )
+        if link_request is None:
+            return  # answered already, or being answered
+        registration = registered_address(link_request.conference, link_request.email)
+        link_request.delete()  # the address is not kept longer than it takes to answer
         if registration:
             mail_link_again(registration)
+
+
+# A request's task normally runs within seconds; older ones lost theirs (broker down, worker died).
+LINK_REQUEST_LOST_AFTER = timedelta(seconds=60)
+
+
+def answer_waiting_link_requests(now: datetime | None = None) -> int:
+    """Celery beat's sweep: answer the requests whose task never came; how many."""
+    cutoff = (now or timezone.now()) - LINK_REQUEST_LOST_AFTER
+    waiting = list(LinkRequest.objects.filter(created_at__lte=cutoff).order_by("pk").values_list("pk", flat=True))
+    for link_request_id in waiting:
+        answer_link_request(link_request_id)
+    return len(waiting)
 
 
 def change_status(registration: Registration, status: str, *, kind: str, **fields) -> Registration:

@@ -24,3 +24,13 @@ def print_badge_sheet(sheet_id: int, registration_ids: list[int]) -> None:
 @shared_task(acks_late=True)
 def send_reminders() -> int:
     return services.send_reminders()
+
+
+@shared_task(acks_late=True)
+def answer_link_request(link_request_id: int) -> None:
+    services.answer_link_request(link_request_id)
+
+
+@shared_task(acks_late=True)
+def answer_waiting_link_requests() -> int:
+    return services.answer_waiting_link_requests()

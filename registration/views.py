@@ -86,7 +86,7 @@ def lost_link(request: HttpRequest) -> HttpResponse:
         return rate_limited(request)
     form = LostLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.send_link_again(conference=conference, email=form.cleaned_data["email"])
+        services.request_link(conference=conference, email=form.cleaned_data["email"])
         return render(request, "registration/link_sent.html", {"conference": conference})
     return render(request, "registration/lost_link.html", {"conference": conference, "form": form})
 

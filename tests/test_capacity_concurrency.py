@@ -148,7 +148,7 @@ def test_it_mails_a_link_only_three_times_however_many_ask_at_once(small_confere
     OutgoingEmail.objects.all().delete()  # only the link emails count here
 
     run_together(
-        [lambda: services.send_link_again(conference=small_conference, email="PERSON001@example.org") for _ in range(8)]
+        [lambda: services.request_link(conference=small_conference, email="PERSON001@example.org") for _ in range(8)]
     )
 
     assert OutgoingEmail.objects.filter(kind="link_resent").count() == 3

@@ -249,6 +249,9 @@ else:
 # Celery: with no broker, tasks run in-process so `make run` needs no Redis.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# With DEBUG off, a web server refuses to start without a broker (wpsconf.celery); only a
+# settings module of a benchmark may allow it, never the environment.
+TASKS_IN_THE_WEB_PROCESS = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -263,6 +266,8 @@ if CELERY_BROKER_URL.startswith("redis://"):
 CELERY_BEAT_SCHEDULE = {
     # Sends what a lost task or a mail-server outage left behind.
     "requeue-unsent-emails": {"task": "registration.tasks.requeue_unsent_emails", "schedule": 60.0},
+    # "Lost your link?" requests whose task was lost (broker down, worker died).
+    "answer-waiting-link-requests": {"task": "registration.tasks.answer_waiting_link_requests", "schedule": 60.0},
     # The day before a conference, each confirmed person is reminded once.
     "send-reminders": {"task": "registration.tasks.send_reminders", "schedule": 60.0 * 60},
     # Documents kept for media applications that came back with an error and were never sent again.
