@@ -16,6 +16,7 @@ from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, Accredi
 from accreditation.uploads import CONTENT_TYPES
 from registration.admin import apply_to_each
 from registration.models import Registration
+from wpsconf.admin_lookups import NoLookupsOnPrivateFields
 from wpsconf.spreadsheets import csv_lines
 
 Status = AccreditationRequest.Status
@@ -45,7 +46,7 @@ def person(field: str, description):
 
 
 @admin.register(AccreditationRequest)
-class AccreditationRequestAdmin(admin.ModelAdmin):
+class AccreditationRequestAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
     list_display = (
         "reference",
         "name",

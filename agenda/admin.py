@@ -20,6 +20,7 @@ from agenda.models import (
     SessionSpeaker,
     Speaker,
 )
+from wpsconf.admin_lookups import NoLookupsOnPrivateFields
 
 
 class SessionForm(forms.ModelForm):
@@ -221,7 +222,7 @@ class SessionAdmin(ConferenceZoneMixin, TranslationAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(TranslationAdmin):
+class SpeakerAdmin(NoLookupsOnPrivateFields, TranslationAdmin):
     list_display = ("name", "honorific", "position", "organisation", "country")
     list_filter = ("honorific", "country")
     search_fields = ("name", "position", "organisation")

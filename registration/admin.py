@@ -17,6 +17,7 @@ from kombu.exceptions import OperationalError
 from agenda.models import Conference
 from registration import badges, checkin, dashboard, exports, mail, services, tasks
 from registration.models import BadgeSheet, OutgoingEmail, Registration
+from wpsconf.admin_lookups import NoLookupsOnPrivateFields
 from wpsconf.log_filters import redact
 from wpsconf.search import search
 
@@ -72,7 +73,7 @@ class LanguageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
     list_display = ("reference", "last_name", "first_name", "category", "country_name", "status", "created_at")
     # Newest first by the primary key's index: the list stays fast at 50,000 people.
     ordering = ("-pk",)
@@ -358,7 +359,7 @@ WITH_PERSONAL_LINKS = ("body_text", "body_html", "calendar")
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
     list_display = ("created_at", "registration", "kind", "language", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status", "kind", "language")
     search_fields = ("registration__reference", "to")

@@ -1,0 +1,65 @@
+"""The admin lists people as the privacy notice promises: never by gender, never by a link's token."""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import sign_in, staff_member
+from tests.factories import register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser(client):
+    return sign_in(client, staff_member("olga", "Organisers"))
+
+
+@pytest.fixture
+def people(registration_open):
+    return [
+        register(registration_open, "aigerim@example.org", gender="woman"),
+        register(registration_open, "daniyar@example.org", first_name="Данияр", last_name="Әлиев", gender="man"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "lookup"),
+    [
+        ("admin:registration_registration_changelist", "gender"),
+        ("admin:registration_registration_changelist", "gender__exact"),
+        ("admin:registration_registration_changelist", "token__startswith"),
+        ("admin:registration_outgoingemail_changelist", "registration__token__startswith"),
+        ("admin:registration_outgoingemail_changelist", "registration__gender"),
+        ("admin:accreditation_accreditationrequest_changelist", "registration__gender"),
+        ("admin:agenda_speaker_changelist", "gender"),
+    ],
+)
+def test_lists_cannot_be_filtered_by_gender_or_token(organiser, people, page, lookup):
+    value = people[0].token[:1] if "token" in lookup else "woman"
+
+    response = organiser.get(reverse(page), {lookup: value})
+
+    assert response.status_code == 400
+
+
+def test_the_export_refuses_a_gender_filter_too(organiser, people):
+    response = organiser.get(reverse("admin:registration_registration_export", args=["csv"]), {"gender": "woman"})
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")  # back to the list, unfiltered, as Django does
+
+
+def test_the_filters_organisers_do_have_still_work(organiser, people):
+    url = reverse("admin:registration_registration_changelist")
+
+    response = organiser.get(url, {"category__exact": "parliamentarian"})
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 2
+
+
+@pytest.mark.parametrize("query", ["әлиев", "ӘЛИЕВ", "данияр әл", "DANIYAR@example.org"])
+def test_the_search_finds_names_in_any_script_and_letter_case(organiser, people, query):
+    response = organiser.get(reverse("admin:registration_registration_changelist"), {"q": query})
+
+    assert [person.email for person in response.context["cl"].result_list] == ["daniyar@example.org"]
