@@ -59,17 +59,24 @@ class DocumentsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.held = {
-            name: stored for name in DOCUMENT_FIELDS if (stored := held.held_name(self.data.get(held_field(name), "")))
+            name: stored
+            for name in DOCUMENT_FIELDS
+            if (stored := held.held_name(self.data.get(held_field(name), ""), field=name))
         }
         for name in self.held:
             self.fields[name].required = False  # sent before; a new file would replace it
 
-    def hold_checked_documents(self) -> dict[str, str]:
+    def hold_checked_documents(self, *, visitor: str) -> dict[str, str]:
         """After a failed check of the whole form: keep each good document; their tokens by field."""
         tokens = {name: self.data[held_field(name)] for name in self.held}
         for name in DOCUMENT_FIELDS:
             if name in self.files and self.cleaned_data.get(name):
-                tokens[name] = held.hold(self.cleaned_data[name])
+                token = held.hold(self.cleaned_data[name], field=name, visitor=visitor)
+                if token is None:
+                    continue  # no room: the visitor chooses this file again
+                if name in self.held:
+                    held.release([self.held[name]])  # replaced by the new one
+                tokens[name] = token
         for name in tokens:
             self.fields[name].required = False
         return tokens

@@ -1,8 +1,10 @@
 """Checking what applicants upload: judged by content, size-capped, images re-encoded.
 
 A file's name and the browser's content type are whatever the sender says; only its
-bytes count. Images are decoded and saved again with Pillow, which leaves EXIF (camera,
-time, GPS position) behind; a PDF must open as one.
+bytes count. A picture's size is read from its header and refused before anything is
+decoded; JPEGs are decoded at a reduced scale when they are larger than needed. Images
+are saved again from their pixels alone, in sRGB: no EXIF (camera, time, GPS position),
+no comment, no colour profile, nothing else. A PDF must open as one.
 """
 
 from io import BytesIO
@@ -13,19 +15,22 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
 
 MB = 1024 * 1024
 DOCUMENT_SIZE_LIMIT = 5 * MB
 PHOTO_SIZE_LIMIT = 3 * MB
-# Far above any camera's picture: a small file claiming more is a decompression bomb.
-PIXEL_LIMIT = 50_000_000
+# Far above any camera's picture: a small file claiming more is a decompression bomb. A
+# JPEG is decoded at a reduced scale (1/2 to 1/8), so even the largest costs little; a PNG
+# is decoded whole (4 bytes a pixel), so its limit is lower.
+PIXEL_LIMITS = {"JPEG": 50_000_000, "PNG": 12_000_000}
 # Enough to print a sharp 30 × 40 mm photo on a badge.
 PHOTO_MIN_WIDTH, PHOTO_MIN_HEIGHT = 300, 400
 # Larger pictures are scaled down on arrival: a badge needs no more (about 800 dpi), and
 # sheets of badges stay small. A press card stays legible at this size.
 PHOTO_MAX_SIZE = (900, 1200)
 PRESS_CARD_MAX_SIZE = (2400, 2400)
+SRGB = ImageCms.createProfile("sRGB")
 
 PDF, JPEG, PNG = "pdf", "jpeg", "png"
 EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
@@ -68,15 +73,23 @@ def checked_pdf(data: bytes) -> bytes:
     return data
 
 
-def opened_image(data: bytes) -> Image.Image:
-    """The decoded image, turned upright as its EXIF orientation says (the EXIF itself is not kept)."""
+def opened_image(data: bytes, *, largest: tuple[int, int]) -> tuple[Image.Image, tuple[int, int]]:
+    """The decoded image, turned upright as its EXIF orientation says, and its full upright size.
+
+    The size is read from the header and checked before any pixel is decoded. A JPEG larger
+    than `largest` is decoded at the smallest scale that still covers it either way up.
+    """
     try:
         with Image.open(BytesIO(data)) as image:
-            if image.width * image.height > PIXEL_LIMIT:
+            if image.format not in PIXEL_LIMITS or image.width * image.height > PIXEL_LIMITS[image.format]:
                 raise ValidationError(
                     _("This image has too many pixels. Please upload a smaller picture."), code="too_many_pixels"
                 )
-            return ImageOps.exif_transpose(image)
+            size = upright_size(image)
+            if image.format == "JPEG":
+                side = max(largest)
+                image.draft("RGB", (side, side))
+            return ImageOps.exif_transpose(image), size
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
@@ -85,15 +98,36 @@ def opened_image(data: bytes) -> Image.Image:
         ) from None
 
 
-def reencoded(image: Image.Image, kind: str, *, largest: tuple[int, int]) -> bytes:
-    """The pixels saved anew (scaled down to `largest`), with the colour profile and no other metadata."""
-    image.thumbnail(largest, Image.Resampling.LANCZOS)
-    output = BytesIO()
+def upright_size(image: Image.Image) -> tuple[int, int]:
+    """Width and height as the picture is seen: EXIF orientations 5 to 8 turn it a quarter."""
+    quarter_turned = image.getexif().get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8)
+    return (image.height, image.width) if quarter_turned else (image.width, image.height)
+
+
+def in_srgb(image: Image.Image) -> Image.Image:
+    """The pixels converted from the picture's own colour profile to sRGB, so the profile can go."""
+    mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
     profile = image.info.get("icc_profile")
+    if profile:
+        try:
+            source = ImageCms.ImageCmsProfile(BytesIO(profile))
+            return ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a profile that cannot be read: the pixels as they are
+    return image.convert(mode)
+
+
+def reencoded(image: Image.Image, kind: str, *, largest: tuple[int, int]) -> bytes:
+    """The pixels alone, in sRGB, scaled down to `largest`, saved anew: no metadata of any kind."""
+    image = in_srgb(image)
+    image.thumbnail(largest, Image.Resampling.LANCZOS)
+    pixels = Image.new(image.mode, image.size)  # a fresh image: nothing of the original's info comes along
+    pixels.paste(image)
+    output = BytesIO()
     if kind == JPEG:
-        image.convert("RGB").save(output, "JPEG", quality=90, optimize=True, icc_profile=profile)
+        pixels.convert("RGB").save(output, "JPEG", quality=90, optimize=True)
     else:
-        image.save(output, "PNG", optimize=True, icc_profile=profile)
+        pixels.save(output, "PNG", optimize=True)
     return output.getvalue()
 
 
@@ -112,7 +146,8 @@ def press_card(upload: UploadedFile) -> ContentFile:
         )
     if kind == PDF:
         return content_file(checked_pdf(data), PDF)
-    return content_file(reencoded(opened_image(data), kind, largest=PRESS_CARD_MAX_SIZE), kind)
+    image, _size = opened_image(data, largest=PRESS_CARD_MAX_SIZE)
+    return content_file(reencoded(image, kind, largest=PRESS_CARD_MAX_SIZE), kind)
 
 
 def assignment_letter(upload: UploadedFile) -> ContentFile:
@@ -132,17 +167,17 @@ def badge_photo(upload: UploadedFile) -> ContentFile:
         raise ValidationError(
             _("The photo must be a JPEG or PNG image, whatever the file's name says."), code="wrong_type"
         )
-    image = opened_image(data)
-    if image.width >= image.height:
+    image, (width, height) = opened_image(data, largest=PHOTO_MAX_SIZE)
+    if width >= height:
         raise ValidationError(
             _(
                 "This photo is %(width)d × %(height)d pixels, not taller than it is wide. The badge needs a "
                 "portrait photo, like one for a passport: your head and shoulders, taller than wide."
             ),
             code="not_portrait",
-            params={"width": image.width, "height": image.height},
+            params={"width": width, "height": height},
         )
-    if image.width < PHOTO_MIN_WIDTH or image.height < PHOTO_MIN_HEIGHT:
+    if width < PHOTO_MIN_WIDTH or height < PHOTO_MIN_HEIGHT:
         raise ValidationError(
             _("This photo is too small to print on a badge: it must be at least %(width)d × %(height)d pixels."),
             code="too_small",

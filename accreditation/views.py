@@ -22,6 +22,7 @@ from registration.views import (
     rate_limited,
     to_personal_page,
 )
+from wpsconf.clients import client_key
 
 
 @never_cache
@@ -55,7 +56,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 reference = outcome.registration.reference if outcome.created else new_reference()
             details.release_held()
             return redirect("registration:done", signed_reference=signing.dumps(reference, salt=DONE_SALT))
-        held_tokens = details.hold_checked_documents()
+        held_tokens = details.hold_checked_documents(visitor=client_key(request))
     documents = [(details[name], held_tokens.get(name)) for name in DOCUMENT_FIELDS]
     return render(
         request,

@@ -5,7 +5,7 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from PIL import Image
+from PIL import Image, ImageCms
 
 from accreditation import uploads
 from tests.documents import GPS_IFD, image_bytes, pdf_bytes, upload
@@ -139,3 +139,89 @@ def test_the_type_comes_from_the_content_not_the_name():
     """A real JPEG called .pdf is a JPEG: stored as .jpg, whatever the sender named it."""
     stored = uploads.press_card(upload("card.pdf", image_bytes(800, 500)))
     assert stored.name.endswith(".jpg")
+
+
+def jpeg_markers(data: bytes) -> set[int]:
+    """The segment markers of a JPEG up to its image data (APP1 = EXIF, APP2 = ICC, COM = comment…)."""
+    markers, position = set(), 2
+    while position < len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        if marker == 0xDA:  # start of scan: pixels follow
+            break
+        markers.add(marker)
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+    return markers
+
+
+def png_chunks(data: bytes) -> set[bytes]:
+    chunks, position = set(), 8
+    while position < len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        chunks.add(data[position + 4 : position + 8])
+        position += 12 + length
+    return chunks
+
+
+SRGB_PROFILE = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+APP1, APP2, APP13, COM = 0xE1, 0xE2, 0xED, 0xFE
+
+
+def test_a_jpeg_keeps_no_comment_no_colour_profile_and_no_exif():
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    output = BytesIO()
+    Image.new("RGB", (600, 800), (120, 80, 200)).save(
+        output, "JPEG", comment=b"taken at the secret meeting", icc_profile=SRGB_PROFILE, exif=exif.tobytes()
+    )
+    assert {APP1, APP2, COM} <= jpeg_markers(output.getvalue())  # the original carries all three
+
+    cleaned = uploads.badge_photo(upload("photo.jpg", output.getvalue())).read()
+
+    assert jpeg_markers(cleaned) & {APP1, APP2, APP13, COM} == set()
+    assert b"secret meeting" not in cleaned
+    assert b"PhoneMaker" not in cleaned
+
+
+def test_a_png_keeps_no_text_no_colour_profile_and_no_exif():
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "taken at the secret meeting")
+    text.add_itxt("Author", "Айгерім")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    output = BytesIO()
+    Image.new("RGB", (800, 500), (10, 120, 30)).save(
+        output, "PNG", pnginfo=text, icc_profile=SRGB_PROFILE, exif=exif.tobytes()
+    )
+    assert {b"tEXt", b"iTXt", b"iCCP", b"eXIf"} <= png_chunks(output.getvalue())
+
+    cleaned = uploads.press_card(upload("card.png", output.getvalue())).read()
+
+    assert png_chunks(cleaned) <= {b"IHDR", b"IDAT", b"IEND"}
+
+
+def test_a_png_bomb_is_refused_from_its_header_before_any_pixel_is_decoded(monkeypatch):
+    """50 megapixels of one colour compress to a few hundred kilobytes; decoded, they take 200 MB."""
+    from PIL import ImageFile
+
+    output = BytesIO()
+    Image.new("L", (5000, 10000)).save(output, "PNG")
+    assert len(output.getvalue()) < uploads.PHOTO_SIZE_LIMIT
+
+    def decoding(*args, **kwargs):
+        raise AssertionError("the pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", decoding)
+
+    assert refusal(uploads.badge_photo, upload("photo.png", output.getvalue())).code == "too_many_pixels"
+    assert refusal(uploads.press_card, upload("card.png", output.getvalue())).code == "too_many_pixels"
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale():
+    image, size = uploads.opened_image(image_bytes(4800, 6400), largest=uploads.PHOTO_MAX_SIZE)
+
+    assert size == (4800, 6400)
+    assert image.size == (1200, 1600)  # a quarter of each side: a sixteenth of the memory and time
+    cleaned = Image.open(uploads.badge_photo(upload("photo.jpg", image_bytes(4800, 6400))))
+    assert cleaned.size == (900, 1200)
