@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
@@ -17,6 +18,7 @@ from accreditation.uploads import CONTENT_TYPES
 from registration.admin import apply_to_each
 from registration.models import Registration
 from wpsconf.admin_lookups import NoLookupsOnPrivateFields
+from wpsconf.audit import history_of
 from wpsconf.spreadsheets import csv_lines
 
 Status = AccreditationRequest.Status
@@ -114,7 +116,7 @@ class AccreditationRequestAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
             {"fields": ("equipment_list", "crew", "technical_needs", "interview_requests")},
         ),
         (gettext_lazy("Badge"), {"fields": ("badge_collected_at", "badge_handed_over_by", "identity_document")}),
-        (gettext_lazy("Record"), {"fields": ("submitted_at", "email_history")}),
+        (gettext_lazy("Record"), {"fields": ("submitted_at", "email_history", "audit_history")}),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -151,6 +153,15 @@ class AccreditationRequestAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("equipment"))
     def equipment_list(self, obj: AccreditationRequest) -> str:
         return obj.get_equipment_display()
+
+    @admin.display(description=gettext_lazy("audit history"))
+    def audit_history(self, obj: AccreditationRequest) -> str:
+        entries = history_of(
+            obj,
+            reasons=dict(AccreditationDecision.Action.choices),
+            by_the_registrant={AccreditationDecision.Action.RESUBMITTED},
+        )
+        return render_to_string("admin/_audit_history.html", {"entries": entries})
 
     @admin.display(description=gettext_lazy("email history"))
     def email_history(self, obj: AccreditationRequest) -> str:

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from registration.models import Registration
 from wpsconf.storage import private_storage, random_name
@@ -146,6 +147,8 @@ class AccreditationRequest(models.Model):
     identity_document = models.CharField(
         _("identity document shown"), max_length=20, choices=IdentityDocument.choices, blank=True
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("accreditation request")

@@ -73,8 +73,17 @@ def decide(request: AccreditationRequest, status: str, action: str, *, by, messa
     request.reviewer_message = message
     request.reviewed_by = by
     request.reviewed_at = timezone.now()
+    audited(request, action, by=by)
     request.save(update_fields=["status", "reviewer_message", "reviewed_by", "reviewed_at"])
     AccreditationDecision.objects.create(request=request, action=action, message=message, decided_by=by)
+
+
+def audited(request: AccreditationRequest, action: str, *, by=None) -> None:
+    """The next save is recorded in the audit history under this action, by this person
+    (django-simple-history's documented attributes)."""
+    request._change_reason = action
+    if by is not None:
+        request._history_user = by
 
 
 def required(text: str, error: str) -> str:
@@ -180,6 +189,7 @@ def replace_documents(request: AccreditationRequest, stored: dict[str, str]) -> 
         setattr(request, field, name)
     request.status = Status.PENDING
     request.submitted_at = timezone.now()
+    audited(request, Action.RESUBMITTED)
     request.save(update_fields=[*stored, "status", "submitted_at"])
     AccreditationDecision.objects.create(request=request, action=Action.RESUBMITTED)
     return request
@@ -205,6 +215,7 @@ def record_badge_pickup(request: AccreditationRequest, *, identity_document: str
     request.badge_collected_at = timezone.now()
     request.badge_handed_over_by = by
     request.identity_document = identity_document
+    audited(request, Action.BADGE_COLLECTED, by=by)
     request.save(update_fields=["badge_collected_at", "badge_handed_over_by", "identity_document"])
     AccreditationDecision.objects.create(
         request=request, action=Action.BADGE_COLLECTED, message=request.get_identity_document_display(), decided_by=by

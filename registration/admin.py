@@ -6,6 +6,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,9 +16,10 @@ from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError
 
 from agenda.models import Conference
-from registration import badges, checkin, dashboard, exports, mail, services, tasks
+from registration import audit, badges, checkin, dashboard, exports, mail, services, tasks
 from registration.models import BadgeSheet, OutgoingEmail, Registration
 from wpsconf.admin_lookups import NoLookupsOnPrivateFields
+from wpsconf.audit import history_of
 from wpsconf.log_filters import redact
 from wpsconf.search import search
 
@@ -104,6 +106,7 @@ class RegistrationAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
         "queued_at",
         "checked_in_at",
         "checked_in_by",
+        "audit_history",
     )
     fieldsets = (
         (
@@ -145,6 +148,7 @@ class RegistrationAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
         ),
         (_("At the door"), {"fields": ("checked_in_at", "checked_in_by")}),
         (_("Record"), {"fields": ("consent_given_at", "created_at", "status_changed_at", "queued_at")}),
+        (_("Audit history"), {"fields": ("audit_history",)}),
     )
     inlines = [OutgoingEmailInline]
     view_on_site = False  # a registration's only page is its owner's, behind the personal link
@@ -219,6 +223,11 @@ class RegistrationAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
     def country_name(self, obj: Registration) -> str:
         # Not the field itself: the admin would build the 250-country choice list for every row.
         return obj.country.name
+
+    @admin.display(description=_("audit history"))
+    def audit_history(self, obj: Registration) -> str:
+        entries = history_of(obj, reasons=audit.LABELS, by_the_registrant=audit.BY_THE_REGISTRANT)
+        return render_to_string("admin/_audit_history.html", {"entries": entries})
 
     @admin.display(description=_("accreditation"))
     def accreditation_request(self, obj: Registration) -> str:
@@ -338,7 +347,7 @@ class RegistrationAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
 
     @admin.action(description=_("Undo the check-in of the selected people"), permissions=["change"])
     def undo_check_in(self, request, queryset) -> None:
-        count = checkin.undo_check_ins(queryset)
+        count = checkin.undo_check_ins(queryset, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d check-in undone.", "%(count)d check-ins undone.", count) % {"count": count},

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import Conference
+from registration.audit import Reason, record_changes
 from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Registration
 from wpsconf.search import every_word, folded
 
@@ -98,6 +99,8 @@ def check_in(code: str, *, conference: Conference, by) -> Answer:
         pk=registration.pk, status=Status.CONFIRMED, checked_in_at__isnull=True
     ).update(checked_in_at=timezone.now(), checked_in_by=by)
     registration = people(conference).get(pk=registration.pk)
+    if checked:
+        record_changes([registration], Reason.CHECKED_IN, by=by)
     if checked and typed:
         return Answer(Light.GREEN, _("Checked in by reference: check their ID against the name."), registration)
     if checked:
@@ -107,9 +110,12 @@ def check_in(code: str, *, conference: Conference, by) -> Answer:
     return Answer(Light.RED, refusal(registration) or _("Not confirmed yet."), registration)
 
 
-def undo_check_ins(registrations: QuerySet) -> int:
+def undo_check_ins(registrations: QuerySet, *, by) -> int:
     """Organisers' undo, for a mistaken scan; how many were undone."""
-    return registrations.filter(checked_in_at__isnull=False).update(checked_in_at=None, checked_in_by=None)
+    ids = list(registrations.filter(checked_in_at__isnull=False).values_list("pk", flat=True))
+    Registration.objects.filter(pk__in=ids).update(checked_in_at=None, checked_in_by=None)
+    record_changes(Registration.objects.filter(pk__in=ids), Reason.CHECK_IN_UNDONE, by=by)
+    return len(ids)
 
 
 def counts(conference: Conference) -> dict[str, int]:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from agenda.models import Conference, Gender, Honorific, InterpretationLanguage, addressed
 from wpsconf.storage import private_storage, random_name
@@ -128,6 +129,10 @@ class Registration(models.Model):
     queued_at = models.DateTimeField(
         _("joined the waiting list at"), null=True, blank=True, help_text=_("The waiting list is served in this order.")
     )
+
+    # Every change, with who made it and why (wpsconf.audit). Never the link's token, and never
+    # the gender, which the privacy notice keeps to anonymous figures.
+    history = HistoricalRecords(excluded_fields=["token", "gender"])
 
     class Meta:
         verbose_name = _("registration")

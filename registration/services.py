@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from agenda.models import Conference
 from registration import mail
+from registration.audit import Reason
 from registration.models import LinkRequest, OutgoingEmail, Registration
 
 Status = Registration.Status
@@ -140,7 +141,7 @@ def register_attendee(
                 active += len(fill_free_seats(conference, media=media))
             now = timezone.now()
             status = seat_status(conference, media=media) if active < capacity else Status.WAITLISTED
-            registration = Registration.objects.create(
+            registration = Registration(
                 conference=conference,
                 language=language,
                 status=status,
@@ -148,6 +149,8 @@ def register_attendee(
                 queued_at=now if status == Status.WAITLISTED else None,
                 **details,
             )
+            registration._change_reason = Reason.REGISTERED  # django-simple-history's documented way
+            registration.save(force_insert=True)
             if along_with:
                 along_with(registration)
             mail.queue_email(registration, (FIRST_MEDIA_EMAIL if media else FIRST_EMAIL)[status])
@@ -260,10 +263,12 @@ def answer_waiting_link_requests(now: datetime | None = None) -> int:
 
 
 def change_status(registration: Registration, status: str, *, kind: str, **fields) -> Registration:
+    """The new status, recorded in the audit history under the email it sends, and that email."""
     registration.status = status
     registration.status_changed_at = timezone.now()
     for name, value in fields.items():
         setattr(registration, name, value)
+    registration._change_reason = kind
     registration.save()
     mail.queue_email(registration, kind)
     return registration

@@ -14,6 +14,7 @@ from django_ratelimit.core import is_ratelimited
 from agenda.models import Conference
 from agenda.services import conference_invitation
 from registration import badges, checkin, erasure, services
+from registration.audit import Reason
 from registration.forms import DetailsForm, LostLinkForm, RegistrationForm
 from registration.mail import personal_url
 from registration.models import Registration, new_reference
@@ -108,6 +109,7 @@ def personal_page(request: HttpRequest, token: str) -> HttpResponse:
     editable = registration.status not in (Registration.Status.CANCELLED, Registration.Status.DECLINED)
     form = DetailsForm(request.POST or None, instance=registration) if editable else None
     if request.method == "POST" and form is not None and form.is_valid():
+        form.instance._change_reason = Reason.REGISTRANT  # for the audit history (django-simple-history)
         form.save()
         messages.success(request, _("Your details have been saved."))
         return to_personal_page(registration)

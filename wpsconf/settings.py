@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "registration",
     "accreditation",
     "axes",
+    "simple_history",
     "django_cleanup.apps.CleanupConfig",  # last, as its documentation asks
 ]
 
@@ -141,6 +142,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who made each change, for the audit history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "agenda.middleware.current_conference_middleware",
     "axes.middleware.AxesMiddleware",  # last, as its documentation asks
@@ -236,6 +239,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# The audit history keeps a document's name, not a second handle on its file (which
+# django-cleanup would otherwise delete with an old record).
+SIMPLE_HISTORY_FILEFIELD_TO_CHARFIELD = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

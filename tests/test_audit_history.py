@@ -1,0 +1,114 @@
+"""Every change to a person's record is kept: who, when, why, and each field from what to what."""
+
+import pytest
+from django.urls import reverse
+
+from accreditation import services as accreditation_services
+from registration import checkin, services
+from registration.models import Registration
+from tests.conftest import sign_in, staff_member
+from tests.documents import person_and_accreditation
+from tests.factories import register
+from wpsconf.audit import history_of
+
+pytestmark = pytest.mark.django_db
+
+
+def history(registration: Registration):
+    from registration import audit
+
+    return history_of(registration, reasons=audit.LABELS, by_the_registrant=audit.BY_THE_REGISTRANT)
+
+
+@pytest.fixture
+def olga(client):
+    user = staff_member("olga", "Organisers")
+    sign_in(client, user)
+    return user
+
+
+def test_a_registrants_life_is_recorded_with_who_did_what(client, registration_open, olga):
+    aigerim = register(registration_open)
+    client.post(
+        reverse("admin:registration_registration_changelist"),
+        {"action": "approve", "_selected_action": [aigerim.pk]},
+    )
+    door = staff_member("dina", "Door staff")
+    checkin.check_in(checkin.badge_code(aigerim), conference=registration_open, by=door)
+    checkin.undo_check_ins(Registration.objects.filter(pk=aigerim.pk), by=olga)
+
+    entries = history(aigerim)
+
+    assert [(entry.who, entry.what) for entry in entries] == [
+        ("olga", "Check-in undone"),
+        ("dina", "Checked in at the door"),
+        ("olga", "Registration confirmed"),
+        ("the registrant (personal link)", "Registered"),
+    ]
+    approved = entries[2]
+    assert ("status", "Pending approval", "Confirmed") in [(c.field, c.old, c.new) for c in approved.changes]
+
+
+def test_the_registrants_own_corrections_are_recorded_old_and_new(client, registration_open):
+    aigerim = register(registration_open)
+    form = {
+        "honorific": "ms",
+        "first_name": "Әйгерім",
+        "last_name": "Қасымова",
+        "phone": "+7 701 000 0000",
+        "country": "KZ",
+        "organisation": "Senate",
+        "position": "Senator",
+        "parliament": "Parliament of the Republic of Kazakhstan",
+        "chamber": "upper",
+        "interpretation_language": "ru",
+        "gender": "prefer_not",
+    }
+
+    client.post(f"/my/{aigerim.token}/", form)
+
+    latest = history(aigerim)[0]
+    changes = {change.field: (change.old, change.new) for change in latest.changes}
+    assert latest.who == "the registrant (personal link)"
+    assert changes["phone"] == ("+7 701 234 5678", "+77010000000")
+    assert changes["preferred interpretation language"] == ("Kazakh", "Russian")
+    assert "gender" not in changes  # never beside a name, not even here
+
+
+def test_neither_the_token_nor_the_gender_is_kept_in_the_history(registration_open):
+    aigerim = register(registration_open)
+    record = aigerim.history.get()
+
+    assert not hasattr(record, "token")
+    assert not hasattr(record, "gender")
+
+
+def test_the_admin_page_shows_the_audit_history(client, registration_open, olga):
+    aigerim = register(registration_open)
+    services.approve_registration(aigerim)
+
+    page = client.get(reverse("admin:registration_registration_change", args=[aigerim.pk])).content.decode()
+
+    assert "data-audit-history" in page
+    assert "<del>Pending approval</del> → <ins>Confirmed</ins>" in page
+
+
+def test_a_media_requests_review_is_recorded_with_the_reviewer(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    person, details = person_and_accreditation()
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = accreditation_services.request_accreditation(
+            conference=registration_open, person=person, accreditation=details, language="en"
+        )
+    rita = staff_member("rita", "Accreditation reviewers")
+    accreditation_services.approve(outcome.registration.accreditation, by=rita)
+    sign_in(client, rita)
+
+    page = client.get(
+        reverse("admin:accreditation_accreditationrequest_change", args=[outcome.registration.accreditation.pk])
+    ).content.decode()
+
+    entries = history_of(outcome.registration.accreditation, reasons={"approved": "Approved"})
+    assert (entries[0].who, entries[0].what) == ("rita", "Approved")
+    assert "<del>Awaiting review</del> → <ins>Approved</ins>" in page
