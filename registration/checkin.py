@@ -1,9 +1,13 @@
 """Checking people in at the door: signed badge codes, and one atomic check-in per person.
 
 A badge's QR code carries the reference signed with SECRET_KEY, so a code with one
-character changed, or made up, is refused without naming anyone. Door staff may also
-type the 8-character reference printed on the badge. Two doors scanning one badge at
-the same moment: one conditional UPDATE succeeds (green), the other finds it done (amber).
+character changed, or made up, is refused without naming anyone. What was scanned or
+typed is told apart by its content: a signed code checks the person in at once; a bare
+8-character reference (typed from the badge, or a QR code holding nothing more) proves
+nothing by itself, so the door is shown the person (with their badge photo, where there
+is one) and checks them in only once the staff member confirms the ID matches. Two doors
+scanning one badge at the same moment: one conditional UPDATE succeeds (green), the other
+finds it done (amber).
 """
 
 import re
@@ -21,6 +25,9 @@ from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Registrati
 from wpsconf.search import every_word, folded
 
 SALT = "registration.badge"
+ID_CHECKED_SALT = "registration.id-checked"
+# Long enough to look at a passport; short enough that a confirmation is not kept for later.
+ID_CHECK_SECONDS = 10 * 60
 TYPED_REFERENCE = re.compile(rf"[{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH}}}")
 Status = Registration.Status
 
@@ -32,7 +39,7 @@ def badge_code(registration: Registration) -> str:
 
 def reference_in(code: str) -> tuple[str | None, bool]:
     """The reference a scanned code or a typed reference names (None for a forged or garbled
-    code), and whether it was typed: a bare reference proves nothing, the person's ID does."""
+    code), and whether it was a bare reference: that proves nothing, the person's ID does."""
     code = code.strip()
     if TYPED_REFERENCE.fullmatch(code.upper()):
         return code.upper(), True
@@ -44,6 +51,7 @@ def reference_in(code: str) -> tuple[str | None, bool]:
 
 class Light(StrEnum):
     GREEN = "green"
+    CHECK_ID = "check-id"
     AMBER = "amber"
     RED = "red"
 
@@ -53,6 +61,8 @@ class Answer:
     light: Light
     message: str
     registration: Registration | None = None
+    # With CHECK_ID: what the door posts back once the ID has been checked (`confirm_id_checked`).
+    confirmation: str = ""
 
 
 def refusal(registration: Registration) -> str | None:
@@ -77,7 +87,10 @@ def already_in(registration: Registration, conference: Conference) -> str:
     by = registration.checked_in_by.get_username() if registration.checked_in_by else "—"
     when = conference.local(registration.checked_in_at)
     today = conference.local(timezone.now()).date()
-    return _("Already checked in at %(time)s by %(by)s.") % {
+    return _(
+        "Already checked in at %(time)s by %(by)s. If this is not the same person, check their ID: "
+        "a badge may have been copied."
+    ) % {
         "time": when.strftime("%H:%M" if when.date() == today else "%d.%m %H:%M"),
         "by": by,
     }
@@ -88,12 +101,37 @@ def people(conference: Conference) -> QuerySet:
 
 
 def check_in(code: str, *, conference: Conference, by) -> Answer:
-    reference, typed = reference_in(code)
+    reference, bare = reference_in(code)
     registration = people(conference).filter(reference=reference).first() if reference else None
     if registration is None:
         return Answer(Light.RED, _("Unknown or forged code. Ask for the person's reference or search by name."))
     if reason := refusal(registration):
         return Answer(Light.RED, reason, registration)
+    if bare and not registration.checked_in_at:
+        return Answer(
+            Light.CHECK_ID,
+            _("A reference alone proves nothing: check their ID against this name, then confirm."),
+            registration,
+            confirmation=signing.dumps([registration.reference, by.pk], salt=ID_CHECKED_SALT),
+        )
+    return admit(registration, conference, by=by, welcome=_("Checked in. Welcome!"))
+
+
+def confirm_id_checked(confirmation: str, *, conference: Conference, by) -> Answer:
+    """The door checked the ID of the person a bare reference named: check them in."""
+    try:
+        reference, checked_by = signing.loads(confirmation, salt=ID_CHECKED_SALT, max_age=ID_CHECK_SECONDS)
+    except (signing.BadSignature, ValueError, TypeError):
+        return Answer(Light.RED, _("This confirmation has expired: scan or type the code again."))
+    registration = people(conference).filter(reference=reference).first() if checked_by == by.pk else None
+    if registration is None:
+        return Answer(Light.RED, _("This confirmation has expired: scan or type the code again."))
+    if reason := refusal(registration):
+        return Answer(Light.RED, reason, registration)
+    return admit(registration, conference, by=by, welcome=_("Checked in after an ID check. Welcome!"))
+
+
+def admit(registration: Registration, conference: Conference, *, by, welcome: str) -> Answer:
     # The condition makes it atomic: of two simultaneous scans, one updates the row.
     checked = Registration.objects.filter(
         pk=registration.pk, status=Status.CONFIRMED, checked_in_at__isnull=True
@@ -101,10 +139,7 @@ def check_in(code: str, *, conference: Conference, by) -> Answer:
     registration = people(conference).get(pk=registration.pk)
     if checked:
         record_changes([registration], Reason.CHECKED_IN, by=by)
-    if checked and typed:
-        return Answer(Light.GREEN, _("Checked in by reference: check their ID against the name."), registration)
-    if checked:
-        return Answer(Light.GREEN, _("Checked in. Welcome!"), registration)
+        return Answer(Light.GREEN, welcome, registration)
     if registration.checked_in_at:
         return Answer(Light.AMBER, already_in(registration, conference), registration)
     return Answer(Light.RED, refusal(registration) or _("Not confirmed yet."), registration)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("checkin/", views.door, name="checkin"),
     path("checkin/count/", views.door_count, name="checkin-count"),
+    path("checkin/photo/<str:signed>/", views.door_photo, name="checkin-photo"),
 ]

@@ -3,8 +3,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -197,6 +198,8 @@ def checkin_json(answer: checkin.Answer, conference: Conference) -> dict:
         "message": answer.message,
         "name": registration.addressed_name if registration else "",
         "details": checkin_details(registration),
+        "photo": door_photo_url(registration),
+        "confirmation": answer.confirmation,
         **count_of(conference),
     }
 
@@ -216,6 +219,22 @@ def checkin_details(registration: Registration | None) -> str:
     )
 
 
+# A photo's address at the door is signed and short-lived: door staff see the badge photo of
+# the person in front of them, and cannot walk through everyone's.
+DOOR_PHOTO_SALT = "registration.door-photo"
+
+
+def badge_photo(registration: Registration | None):
+    accreditation = getattr(registration, "accreditation", None) if registration and registration.is_media else None
+    return accreditation.photo if accreditation and accreditation.photo else None
+
+
+def door_photo_url(registration: Registration | None) -> str:
+    if badge_photo(registration) is None:
+        return ""
+    return reverse("registration:checkin-photo", args=[signing.dumps(registration.pk, salt=DOOR_PHOTO_SALT)])
+
+
 @never_cache
 @door_staff_only
 @require_http_methods(["GET", "POST"])
@@ -225,10 +244,12 @@ def door(request: HttpRequest) -> HttpResponse:
     answer = None
     # Searches are posted too: names and addresses stay out of URLs, and so out of logs.
     query = request.POST.get("q", "")
-    if request.method == "POST" and "code" in request.POST:
+    if request.method == "POST" and "confirmation" in request.POST:
+        answer = checkin.confirm_id_checked(request.POST["confirmation"], conference=conference, by=request.user)
+    elif request.method == "POST" and "code" in request.POST:
         answer = checkin.check_in(request.POST["code"], conference=conference, by=request.user)
-        if request.headers.get("Accept") == "application/json":
-            return JsonResponse(checkin_json(answer, conference))
+    if answer and request.headers.get("Accept") == "application/json":
+        return JsonResponse(checkin_json(answer, conference))
     return render(
         request,
         "registration/checkin.html",
@@ -236,6 +257,7 @@ def door(request: HttpRequest) -> HttpResponse:
             "conference": conference,
             "answer": answer,
             "details": checkin_details(answer.registration if answer else None),
+            "photo": door_photo_url(answer.registration if answer else None),
             "query": query,
             "found": checkin.search(conference, query),
             "count_text": count_of(conference)["count_text"],
@@ -247,3 +269,18 @@ def door(request: HttpRequest) -> HttpResponse:
 @door_staff_only
 def door_count(request: HttpRequest) -> JsonResponse:
     return JsonResponse(count_of(presented_conference(request)))
+
+
+@never_cache
+@door_staff_only
+def door_photo(request: HttpRequest, signed: str) -> FileResponse:
+    try:
+        pk = signing.loads(signed, salt=DOOR_PHOTO_SALT, max_age=checkin.ID_CHECK_SECONDS)
+    except signing.BadSignature:
+        raise Http404("No such photo.") from None
+    photo = badge_photo(
+        presented_conference(request).registrations.select_related("accreditation").filter(pk=pk).first()
+    )
+    if photo is None or not photo.storage.exists(photo.name):
+        raise Http404("No such photo.")
+    return FileResponse(photo.open("rb"), content_type="image/jpeg")  # never_cache: no copy stays on the phone

@@ -73,9 +73,33 @@ def test_door_staff_find_a_person_without_a_badge(phone_page, confirmed_guest):
     expect(found).to_have_count(1)
     found.get_by_role("button", name="Check in").click()
 
-    expect(page.locator("#result")).to_have_attribute("data-light", "green")
+    result = page.locator("#result")
+    expect(result).to_have_attribute("data-light", "check-id")  # no badge: the door looks at an ID first
+    expect(result).to_contain_text("Ms Әйгерім Қасымова")
+    confirmed_guest.refresh_from_db()
+    assert confirmed_guest.checked_in_at is None
+    page.get_by_role("button", name="The ID matches: check in").click()
+    expect(result).to_have_attribute("data-light", "green")
+    expect(result).to_contain_text("Checked in after an ID check")
+    expect(page.locator("#id_code")).to_be_focused()
     confirmed_guest.refresh_from_db()
     assert confirmed_guest.checked_in_by == dina
+
+
+def test_a_typed_reference_waits_for_the_id_and_a_mismatch_lets_nobody_in(phone_page, confirmed_guest):
+    page = phone_page
+    staff_member("dina", "Door staff")
+    log_in(page, "dina", then="/checkin/")
+
+    page.keyboard.type(confirmed_guest.reference.lower())
+    page.keyboard.press("Enter")
+    result = page.locator("#result")
+    expect(result).to_have_attribute("data-light", "check-id")
+    page.get_by_role("link", name="It does not match").click()
+
+    expect(result).to_be_hidden()
+    expect(page.locator("#id_code")).to_be_focused()
+    expect(page.locator("[data-count]")).to_have_text("0 checked in of 1 expected")
 
 
 # Headless Chromium on Linux has no BarcodeDetector: this stands in for the browser's own,

@@ -1,8 +1,12 @@
 """The door: signed codes, who may come in, one green for two simultaneous scans, and who may use it."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
+from django.utils import timezone
 
 from accreditation import services as accreditation_services
 from registration import checkin, services
@@ -49,7 +53,8 @@ def test_a_genuine_code_checks_a_confirmed_person_in_once(conference, door):
     assert "by dina" in second.message
     aigerim.refresh_from_db()
     assert aigerim.checked_in_by == door
-    assert second.message == f"Already checked in at {conference.local(aigerim.checked_in_at):%H:%M} by dina."
+    assert second.message.startswith(f"Already checked in at {conference.local(aigerim.checked_in_at):%H:%M} by dina.")
+    assert "check their ID" in second.message  # a copy of the badge may have come first
 
 
 def test_a_code_with_one_changed_character_is_red_and_names_nobody(conference, door):
@@ -65,7 +70,9 @@ def test_a_code_with_one_changed_character_is_red_and_names_nobody(conference, d
 
 def test_a_typed_reference_works_in_any_letter_case(conference, door):
     aigerim = register(conference, "aigerim@example.org")
-    assert checkin.check_in(f" {aigerim.reference.lower()} ", conference=conference, by=door).light == Light.GREEN
+    asked = checkin.check_in(f" {aigerim.reference.lower()} ", conference=conference, by=door)
+    assert asked.light == Light.CHECK_ID
+    assert checkin.confirm_id_checked(asked.confirmation, conference=conference, by=door).light == Light.GREEN
 
 
 def test_a_cancelled_persons_genuine_code_is_red(conference, door):
@@ -128,7 +135,7 @@ def test_two_doors_scanning_one_badge_at_once_give_one_green_and_one_amber(confe
 def test_the_count_and_the_search(conference, door):
     aigerim = register(conference, "aigerim@example.org")
     register(conference, "dana@example.org", first_name="Дана", last_name="Әбенова")
-    checkin.check_in(aigerim.reference, conference=conference, by=door)
+    checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door)
     assert checkin.counts(conference) == {"checked_in": 1, "expected": 2}
     assert [person.email for person in checkin.search(conference, "әбен")] == ["dana@example.org"]
     assert [person.email for person in checkin.search(conference, "Дана Әбенова")] == ["dana@example.org"]
@@ -174,7 +181,7 @@ def test_door_staff_check_in_but_cannot_open_the_registrations_admin(client, con
 def test_organisers_check_in_and_undo_it_in_the_admin(client, conference, door):
     client.force_login(staff_member("olga", "Organisers"))
     aigerim = register(conference, "aigerim@example.org")
-    assert client.post("/checkin/", {"code": aigerim.reference}).context["answer"].light == Light.GREEN
+    assert client.post("/checkin/", {"code": checkin.badge_code(aigerim)}).context["answer"].light == Light.GREEN
 
     client.post(
         reverse("admin:registration_registration_changelist"),
@@ -183,14 +190,49 @@ def test_organisers_check_in_and_undo_it_in_the_admin(client, conference, door):
 
     aigerim.refresh_from_db()
     assert aigerim.checked_in_at is None
-    assert checkin.check_in(aigerim.reference, conference=conference, by=door).light == Light.GREEN
+    assert checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door).light == Light.GREEN
 
 
-def test_a_typed_reference_asks_the_door_to_check_the_id(conference, door):
+@pytest.mark.parametrize("scanned", ["typed", "a QR code holding only the reference"])
+def test_a_bare_reference_checks_nobody_in_until_the_door_confirms_the_id(conference, door, scanned):
+    aigerim = register(conference, "aigerim@example.org")
+
+    answer = checkin.check_in(aigerim.reference, conference=conference, by=door)
+
+    assert answer.light == Light.CHECK_ID
+    assert answer.registration == aigerim  # the door sees whom to compare the ID with
+    assert "check their ID" in answer.message
+    aigerim.refresh_from_db()
+    assert aigerim.checked_in_at is None
+    confirmed = checkin.confirm_id_checked(answer.confirmation, conference=conference, by=door)
+    assert (confirmed.light, confirmed.message) == (Light.GREEN, "Checked in after an ID check. Welcome!")
+    aigerim.refresh_from_db()
+    assert aigerim.checked_in_by == door
+
+
+def test_a_confirmation_is_for_the_door_that_asked_and_only_for_a_while(conference, door):
     aigerim = register(conference, "aigerim@example.org")
     answer = checkin.check_in(aigerim.reference, conference=conference, by=door)
-    assert answer.light == Light.GREEN
-    assert "check their ID" in answer.message
+    other_door = staff_member("daniyar", "Door staff")
+
+    assert checkin.confirm_id_checked(answer.confirmation, conference=conference, by=other_door).light == Light.RED
+    assert checkin.confirm_id_checked("forged", conference=conference, by=door).light == Light.RED
+    with time_machine.travel(timezone.now() + timedelta(seconds=checkin.ID_CHECK_SECONDS + 1)):
+        assert checkin.confirm_id_checked(answer.confirmation, conference=conference, by=door).light == Light.RED
+    assert checkin.counts(conference)["checked_in"] == 0
+
+
+def test_the_door_confirms_an_id_check_through_the_page(client, conference, door):
+    aigerim = register(conference, "aigerim@example.org")
+    client.force_login(door)
+
+    asked = client.post("/checkin/", {"code": aigerim.reference}, headers={"Accept": "application/json"}).json()
+    page = client.post("/checkin/", {"confirmation": asked["confirmation"]})
+
+    assert asked["light"] == "check-id"
+    assert asked["name"] == "Ms Әйгерім Қасымова"
+    assert page.context["answer"].light == Light.GREEN
+    assert checkin.counts(conference)["checked_in"] == 1
 
 
 def test_a_search_with_a_nul_character_finds_nothing_and_breaks_nothing(client, conference, door):
@@ -205,3 +247,26 @@ def test_the_count_leaves_out_people_who_cancelled_after_coming_in(conference, d
     checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door)
     services.cancel_registration(aigerim)
     assert checkin.counts(conference) == {"checked_in": 0, "expected": 0}
+
+
+def test_the_door_sees_the_badge_photo_of_the_person_in_front_of_it_only(client, conference, door):
+    person, accreditation = person_and_accreditation()
+    request = accreditation_services.request_accreditation(
+        conference=conference, person=person, accreditation=accreditation, language="en"
+    ).registration.accreditation
+    accreditation_services.approve(request, by=door)
+    accreditation_services.record_badge_pickup(request, identity_document="passport", by=door)
+    client.force_login(door)
+
+    answer = client.post(
+        "/checkin/", {"code": checkin.badge_code(request.registration)}, headers={"Accept": "application/json"}
+    ).json()
+    photo = client.get(answer["photo"])
+
+    assert answer["light"] == "green"
+    assert photo.status_code == 200
+    assert photo["Content-Type"] == "image/jpeg"
+    assert "no-store" in photo["Cache-Control"]
+    assert client.get(reverse("registration:checkin-photo", args=[str(request.registration.pk)])).status_code == 404
+    client.logout()
+    assert client.get(answer["photo"]).status_code == 302  # to the login page

@@ -12,6 +12,9 @@ document.addEventListener("DOMContentLoaded", () => {
     count.textContent = data.count_text;
   };
 
+  const idChecked = document.getElementById("id-checked-form");
+  const photo = result.querySelector("[data-photo]");
+
   const show = (data) => {
     result.hidden = false;
     result.className = `checkin-result mt-3 checkin-${data.light}`;
@@ -19,12 +22,18 @@ document.addEventListener("DOMContentLoaded", () => {
     result.querySelector("[data-name]").textContent = data.name;
     result.querySelector("[data-message]").textContent = data.message;
     result.querySelector("[data-details]").textContent = data.details;
+    photo.hidden = !data.photo;
+    if (data.photo) photo.src = data.photo;
+    else photo.removeAttribute("src");
+    idChecked.hidden = data.light !== "check-id";
+    idChecked.elements.confirmation.value = data.confirmation || "";
     showCount(data);
   };
 
-  const send = async (code) => {
+  const send = async (field, value) => {
     const body = new FormData(form);
-    body.set("code", code);
+    body.delete("code");
+    body.set(field, value);
     const response = await fetch(window.location.pathname, {
       method: "POST",
       body,
@@ -37,15 +46,33 @@ document.addEventListener("DOMContentLoaded", () => {
 
   const submit = async (code) => {
     try {
-      await send(code);
+      await send("code", code);
     } catch (error) {
       input.value = code;
       form.submit(); // the page itself will answer
       return;
     }
     input.value = "";
-    input.focus();
+    if (idChecked.hidden) input.focus();
+    else idChecked.querySelector("button").focus();
   };
+
+  // A bare reference: checked in only once the door has compared the ID with the name.
+  idChecked.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await send("confirmation", idChecked.elements.confirmation.value);
+    } catch (error) {
+      idChecked.submit();
+      return;
+    }
+    input.focus();
+  });
+  idChecked.querySelector("[data-id-mismatch]").addEventListener("click", (event) => {
+    event.preventDefault();
+    result.hidden = true;
+    input.focus();
+  });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
