@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from accreditation import press_office, services
 from accreditation.forms import BadgePickupForm, ReviewForm
 from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, AccreditationRequest
-from accreditation.uploads import CONTENT_TYPES
 from registration.admin import apply_to_each
 from registration.models import Registration
 from wpsconf.admin_lookups import NoLookupsOnPrivateFields
 from wpsconf.audit import history_of
 from wpsconf.spreadsheets import csv_lines
+from wpsconf.uploads import CONTENT_TYPES
 
 Status = AccreditationRequest.Status
 

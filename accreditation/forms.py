@@ -2,7 +2,7 @@ from django import forms
 from django.core.files import File
 from django.utils.translation import gettext_lazy as _
 
-from accreditation import held, uploads
+from accreditation import held
 from accreditation.models import (
     DOCUMENT_FIELDS,
     AccreditationRequest,
@@ -12,6 +12,7 @@ from accreditation.models import (
     WorkingLanguage,
 )
 from registration.forms import use_country_list
+from wpsconf import uploads
 from wpsconf.storage import private_storage
 
 COUNTRY_FIELDS = ("nationality", "outlet_country")

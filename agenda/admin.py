@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
-from accreditation import uploads
 from agenda import services
 from agenda.models import (
     Conference,
@@ -20,6 +19,7 @@ from agenda.models import (
     SessionSpeaker,
     Speaker,
 )
+from wpsconf import uploads
 from wpsconf.admin_lookups import NoLookupsOnPrivateFields
 
 

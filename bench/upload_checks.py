@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from accreditation import uploads  # noqa: E402
+from wpsconf import uploads  # noqa: E402
 
 ROUNDS = 5
 

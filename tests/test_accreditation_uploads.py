@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from PIL import Image, ImageCms
 
-from accreditation import uploads
 from tests.documents import GPS_IFD, image_bytes, pdf_bytes, upload
+from wpsconf import uploads
 
 # The start of a Linux executable: what a renamed program looks like inside.
 ELF_EXECUTABLE = b"\x7fELF\x02\x01\x01\x00" + bytes(4088)

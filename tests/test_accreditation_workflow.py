@@ -9,12 +9,13 @@ from django.core import mail as outbox
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from accreditation import services, uploads
+from accreditation import services
 from accreditation.models import AccreditationDecision, AccreditationRequest
 from registration import services as registration_services
 from registration.models import OutgoingEmail, Registration
 from tests.conftest import registration_details
 from tests.documents import image_bytes, pdf_bytes, person_and_accreditation, upload
+from wpsconf import uploads
 from wpsconf.storage import private_storage
 
 pytestmark = pytest.mark.django_db
