@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accreditation import press_office, services
 from accreditation.forms import BadgePickupForm, ReviewForm
 from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, AccreditationRequest
+from registration import audit as registration_audit
 from registration.admin import apply_to_each
 from registration.models import Registration
 from wpsconf.admin_lookups import NoLookupsOnPrivateFields
@@ -158,7 +159,7 @@ class AccreditationRequestAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
     def audit_history(self, obj: AccreditationRequest) -> str:
         entries = history_of(
             obj,
-            reasons=dict(AccreditationDecision.Action.choices),
+            reasons={**registration_audit.LABELS, **dict(AccreditationDecision.Action.choices)},
             by_the_registrant={AccreditationDecision.Action.RESUBMITTED},
         )
         return render_to_string("admin/_audit_history.html", {"entries": entries})

@@ -5,7 +5,7 @@ from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,8 +16,8 @@ from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError
 
 from agenda.models import Conference
-from registration import audit, badges, checkin, dashboard, exports, mail, services, tasks
-from registration.models import BadgeSheet, OutgoingEmail, Registration
+from registration import audit, badges, checkin, corrections, dashboard, exports, mail, services, tasks
+from registration.models import BadgeSheet, IdentityCorrection, OutgoingEmail, Registration
 from wpsconf.admin_lookups import NoLookupsOnPrivateFields
 from wpsconf.audit import history_of
 from wpsconf.log_filters import redact
@@ -107,6 +107,8 @@ class RegistrationAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
         "checked_in_at",
         "checked_in_by",
         "audit_history",
+        "correction_waiting",
+        "vetted_at",
     )
     fieldsets = (
         (
@@ -119,7 +121,9 @@ class RegistrationAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
                     "decline_reason",
                     "category",
                     "accreditation_request",
+                    "correction_waiting",
                     "language",
+                    "vetted_at",
                 )
             },
         ),
@@ -215,6 +219,12 @@ class RegistrationAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.identity_is_frozen:
+            # Vetted: who the person is changes only through a correction the registrant sends.
+            return (*self.readonly_fields, *obj.identity_fields())
+        return self.readonly_fields
+
     def get_search_results(self, request, queryset, search_term):
         """Every word, in any letter case and script, on PostgreSQL and SQLite alike (wpsconf.search)."""
         return search(queryset, self.search_fields, search_term.replace("\x00", "").split()[:5]), False
@@ -223,6 +233,17 @@ class RegistrationAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
     def country_name(self, obj: Registration) -> str:
         # Not the field itself: the admin would build the 250-country choice list for every row.
         return obj.country.name
+
+    @admin.display(description=_("correction of identity"))
+    def correction_waiting(self, obj: Registration) -> str:
+        correction = corrections.pending_correction(obj)
+        if correction is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:registration_identitycorrection_change", args=[correction.pk]),
+            _("Awaiting review: compare and decide"),
+        )
 
     @admin.display(description=_("audit history"))
     def audit_history(self, obj: Registration) -> str:
@@ -440,3 +461,140 @@ class BadgeSheetAdmin(admin.ModelAdmin):
         return FileResponse(
             sheet.file.open("rb"), as_attachment=True, filename="badges.pdf", content_type="application/pdf"
         )
+
+
+class CorrectionDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, if you refuse"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The registrant reads it in the email, as you write it."),
+    )
+
+
+CORRECTION_DECISIONS = {
+    "accept": lambda correction, *, reason, by: corrections.accept_correction(correction, by=by),
+    "refuse": lambda correction, *, reason, by: corrections.refuse_correction(correction, reason=reason, by=by),
+}
+
+
+@admin.register(IdentityCorrection)
+class IdentityCorrectionAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
+    """Old and new side by side, and the decision; nothing here is edited by hand."""
+
+    list_display = ("submitted_at", "reference", "name", "category", "status", "decided_by")
+    list_filter = ("status", "registration__conference")
+    list_select_related = ("registration", "decided_by")
+    search_fields = ("registration__reference",)
+    fields = ("reference", "status", "submitted_at", "returned_to_review", "decided_at", "decided_by", "reason")
+    readonly_fields = fields
+    change_form_template = "admin/registration/identitycorrection/change_form.html"
+    view_on_site = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("registration__conference")
+        if not request.user.has_perm("registration.view_registration"):
+            # The press office sees the corrections of the media it accredited, and no one else's.
+            queryset = queryset.filter(registration__category=Registration.Category.MEDIA)
+        return queryset
+
+    def has_add_permission(self, request) -> bool:
+        return False  # registrants send corrections from their personal page
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a correction is part of the person's record
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("registration.review_identitycorrection")
+
+    @admin.display(description=_("reference"), ordering="registration__reference")
+    def reference(self, obj: IdentityCorrection) -> str:
+        return obj.registration.reference
+
+    @admin.display(description=_("name now"), ordering="registration__last_name")
+    def name(self, obj: IdentityCorrection) -> str:
+        return obj.registration.addressed_name
+
+    @admin.display(description=_("category"), ordering="registration__category")
+    def category(self, obj: IdentityCorrection) -> str:
+        return obj.registration.get_category_display()
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/decide/", wrap(self.decide_view), name="registration_identitycorrection_decide"),
+            path("<int:pk>/photo/", wrap(self.photo_view), name="registration_identitycorrection_photo"),
+            *super().get_urls(),
+        ]
+
+    def comparison(self, request, correction: IdentityCorrection, form: CorrectionDecisionForm) -> dict:
+        registration = correction.registration
+        accreditation = getattr(registration, "accreditation", None) if registration.is_media else None
+        return {
+            "correction": correction,
+            "decision_form": form,
+            "can_decide": self.has_review_permission(request) and correction.is_pending,
+            "rows": corrections.side_by_side(correction),
+            "current_photo": reverse("admin:accreditation_document", args=[accreditation.pk, "photo"])
+            if accreditation and accreditation.photo
+            else "",
+            "proposed_photo": reverse("admin:registration_identitycorrection_photo", args=[correction.pk])
+            if correction.photo
+            else "",
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        correction = self.get_object(request, object_id)
+        if correction is not None:
+            extra_context = {**(extra_context or {}), **self.comparison(request, correction, CorrectionDecisionForm())}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request, pk: int) -> HttpResponse:
+        """Accept or refuse; a refusal without a reason comes back with its error, nothing lost."""
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        correction = get_object_or_404(self.get_queryset(request), pk=pk)
+        change_url = reverse("admin:registration_identitycorrection_change", args=[pk])
+        if request.method != "POST":
+            return redirect(change_url)
+        form = CorrectionDecisionForm(request.POST)
+        decision = request.POST.get("decision")
+        if form.is_valid() and decision in CORRECTION_DECISIONS:
+            try:
+                CORRECTION_DECISIONS[decision](correction, reason=form.cleaned_data["reason"], by=request.user)
+            except ValidationError as error:
+                form.add_error("reason", error)
+            else:
+                correction.refresh_from_db()
+                self.message_user(
+                    request,
+                    _("%(reference)s: correction %(status)s. The registrant is being emailed.")
+                    % {"reference": correction.registration.reference, "status": correction.get_status_display()},
+                    messages.SUCCESS,
+                )
+                return redirect(change_url)
+        elif decision not in CORRECTION_DECISIONS:
+            form.add_error(None, _("Choose a decision."))
+        return TemplateResponse(
+            request,
+            "admin/registration/identitycorrection/decide.html",
+            {
+                **self.admin_site.each_context(request),
+                **self.comparison(request, correction, form),
+                "title": str(correction),
+                "opts": self.model._meta,
+                "original": correction,
+            },
+        )
+
+    def photo_view(self, request, pk: int) -> FileResponse:
+        """The proposed badge photo, for those who may see the correction."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        correction = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not correction.photo or not correction.photo.storage.exists(correction.photo.name):
+            raise Http404
+        response = FileResponse(correction.photo.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+        return response

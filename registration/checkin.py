@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from agenda.models import Conference
 from registration.audit import Reason, record_changes
-from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Registration
+from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, IdentityCorrection, Registration
 from wpsconf.search import every_word, folded
 
 SALT = "registration.badge"
@@ -70,6 +70,12 @@ def refusal(registration: Registration) -> str | None:
     accreditation = getattr(registration, "accreditation", None) if registration.is_media else None
     if accreditation is not None and accreditation.status == accreditation.Status.REVOKED:
         return _("Accreditation revoked.")
+    if (
+        registration.status == Status.PENDING
+        and registration.identity_is_frozen
+        and registration.corrections.filter(status=IdentityCorrection.Status.PENDING).exists()
+    ):
+        return _("A correction of this person's identity is under review: the badge is not valid until it is decided.")
     reasons = {
         Status.CANCELLED: _("Registration cancelled."),
         Status.DECLINED: _("Registration declined."),

@@ -1,3 +1,4 @@
+import copy
 import functools
 
 from crispy_forms.helper import FormHelper
@@ -10,25 +11,24 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from registration.models import Registration, normalise_phone
+from registration.corrections import changed_identity
+from registration.models import (
+    ALL_CATEGORY_FIELDS,
+    CATEGORY_FIELDS,
+    IDENTITY_FIELDS,
+    Registration,
+    normalise_phone,
+)
+from wpsconf import uploads
 from wpsconf.form_fields import copied_cheaply
 
 Category = Registration.Category
 
-# What each category must tell us beyond the fields everyone fills in.
-CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
-    Category.PARLIAMENTARIAN: ("parliament", "chamber"),
-    Category.GOVERNMENT: ("ministry",),
-    Category.DIPLOMATIC: ("mission", "represented_country"),
-    Category.INTERNATIONAL: ("organisation_country",),
-    Category.CIVIL_SOCIETY: ("organisation_country",),
-    Category.EXPERT: (),
-    Category.MEDIA: (),
-}
-ALL_CATEGORY_FIELDS = ("parliament", "chamber", "ministry", "mission", "represented_country", "organisation_country")
 COUNTRY_FIELDS = ("country", "represented_country", "organisation_country")
 PERSONAL_FIELDS = ("honorific", "first_name", "last_name", "gender", "phone", "country", "organisation", "position")
 NEEDS_FIELDS = ("interpretation_language", "accessibility_needs", "dietary_needs", "no_photography")
+# Freely changed at any time: how to reach the person, and the optional, never-shown gender.
+CONTACT_FIELDS = ("phone", "gender")
 
 
 @functools.cache
@@ -81,15 +81,18 @@ class DetailsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         use_country_list(self, COUNTRY_FIELDS)
-        self.fields["gender"].widget = forms.RadioSelect(choices=Registration.Gender.choices[1:])
-        self.fields["interpretation_language"].widget = forms.RadioSelect(
-            choices=self.fields["interpretation_language"].choices[1:]
-        )
+        if "gender" in self.fields:
+            self.fields["gender"].widget = forms.RadioSelect(choices=Registration.Gender.choices[1:])
+        if "interpretation_language" in self.fields:
+            self.fields["interpretation_language"].widget = forms.RadioSelect(
+                choices=self.fields["interpretation_language"].choices[1:]
+            )
         self.keep_category_fields()
         if self.instance.is_media:
             self.fields.pop("no_photography", None)  # the press are the ones asked not to photograph
-            self.fields["organisation"].label = _("Media outlet")
-            self.fields["position"].label = _("Job title")
+            if "organisation" in self.fields:
+                self.fields["organisation"].label = _("Media outlet")
+                self.fields["position"].label = _("Job title")
 
     @functools.cached_property
     def helper(self) -> FormHelper:
@@ -122,13 +125,9 @@ class DetailsForm(forms.ModelForm):
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data["phone"])
 
-    def save(self, commit: bool = True) -> Registration:
-        """Write only the fields on the form: a status changed meanwhile (by an organiser or a
-        promotion) must not be overwritten with the one loaded when the page was opened."""
-        registration = super().save(commit=False)
-        if commit:
-            registration.save(update_fields=[name for name in self.fields if name in self.Meta.fields])
-        return registration
+    def changed_values(self) -> dict:
+        """What the registrant wrote, field by field, for `services.save_own_details`."""
+        return {name: self.cleaned_data[name] for name in self.fields if name in self.Meta.fields}
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -141,6 +140,68 @@ class DetailsForm(forms.ModelForm):
         for name in set(ALL_CATEGORY_FIELDS) - set(CATEGORY_FIELDS[category]):
             if name in cleaned:
                 cleaned[name] = ""  # answers left over from another category are not kept
+        return cleaned
+
+
+class NeedsForm(DetailsForm):
+    """Once the place is confirmed: what the registrant still changes directly. Who they are
+    (names, organisation, country…) changes only through a reviewed correction (CorrectionForm)."""
+
+    class Meta(DetailsForm.Meta):
+        fields = CONTACT_FIELDS + NEEDS_FIELDS
+
+    def layout(self) -> Layout:
+        return Layout(
+            Fieldset(_("Contact"), *CONTACT_FIELDS),
+            Fieldset(_("Your needs"), *[name for name in NEEDS_FIELDS if name in self.fields]),
+            Submit("submit", self.submit_label, css_class="btn-lg"),
+        )
+
+
+class CorrectionForm(DetailsForm):
+    """Who the person is, corrected for the organisers' review; media may send a new badge photo.
+
+    Nothing is saved by the form: `proposed()` goes to `registration.corrections`.
+    """
+
+    photo = forms.FileField(
+        label=_("New photo for the badge"),
+        required=False,
+        help_text=_("Only if your badge photo must change: a recent passport-style photo, JPEG or PNG, up to 3 MB."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    class Meta(DetailsForm.Meta):
+        fields = IDENTITY_FIELDS + ALL_CATEGORY_FIELDS
+
+    submit_label = _("Send the correction for review")
+
+    def __init__(self, *args, instance: Registration, **kwargs) -> None:
+        # The form's checks write into the instance it holds; the registration itself stays as it is.
+        self.original = instance
+        super().__init__(*args, instance=copy.copy(instance), **kwargs)
+        if not instance.is_media:
+            self.fields.pop("photo")
+
+    def layout(self) -> Layout:
+        return Layout(
+            Fieldset(_("Who you are"), *IDENTITY_FIELDS),
+            Div(*[name for name in ALL_CATEGORY_FIELDS if name in self.fields]),
+            *([Fieldset(_("Badge photo"), "photo")] if "photo" in self.fields else []),
+            Submit("submit", self.submit_label, css_class="btn-lg"),
+        )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        return uploads.badge_photo(photo) if photo else None
+
+    def proposed(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if name in self.Meta.fields}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.errors and not changed_identity(self.original, self.proposed()) and not cleaned.get("photo"):
+            raise forms.ValidationError(_("Change at least one detail, or choose a new photo, before sending."))
         return cleaned
 
 

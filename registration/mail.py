@@ -38,8 +38,16 @@ IN_ORDER_WAIT_SECONDS = 3
 Kind = OutgoingEmail.Kind
 # These carry a reviewer's message, written into them when they are queued: a later
 # decision must not change what an earlier email says.
-WRITTEN_AT_ONCE = {Kind.MEDIA_APPROVED, Kind.MEDIA_MORE_INFO, Kind.MEDIA_REJECTED, Kind.MEDIA_REVOKED}
+WRITTEN_AT_ONCE = {
+    Kind.MEDIA_APPROVED,
+    Kind.MEDIA_MORE_INFO,
+    Kind.MEDIA_REJECTED,
+    Kind.MEDIA_REVOKED,
+    Kind.CORRECTION_ACCEPTED,
+    Kind.CORRECTION_REFUSED,
+}
 WITH_CALENDAR = {Kind.CONFIRMED, Kind.PROMOTED, Kind.MEDIA_APPROVED}
+CORRECTION_KINDS = {Kind.CORRECTION_ACCEPTED, Kind.CORRECTION_REFUSED}
 RENDERED_FIELDS = ("subject", "body_text", "body_html", "calendar")
 
 
@@ -58,6 +66,7 @@ def render_email(registration: Registration, kind: str) -> dict[str, str]:
     context = {
         "registration": registration,
         "accreditation": getattr(registration, "accreditation", None) if registration.is_media else None,
+        "correction": registration.corrections.order_by("-pk").first() if kind in CORRECTION_KINDS else None,
         "conference": conference,
         "personal_url": personal_url(registration),
         "badge_url": personal_url(registration, "registration:badge"),

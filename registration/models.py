@@ -38,6 +38,9 @@ def validate_phone(value: str) -> None:
         )
 
 
+IDENTITY_FIELDS = ("honorific", "first_name", "last_name", "organisation", "position", "country")
+
+
 class Registration(models.Model):
     class Category(models.TextChoices):
         PARLIAMENTARIAN = "parliamentarian", _("Parliamentarian")
@@ -129,6 +132,15 @@ class Registration(models.Model):
     queued_at = models.DateTimeField(
         _("joined the waiting list at"), null=True, blank=True, help_text=_("The waiting list is served in this order.")
     )
+    vetted_at = models.DateTimeField(
+        _("identity approved at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the place was first confirmed. From then on, who the person is changes only through a "
+            "correction that organisers review."
+        ),
+    )
 
     # Every change, with who made it and why (wpsconf.audit). Never the link's token, and never
     # the gender, which the privacy notice keeps to anonymous figures.
@@ -179,6 +191,93 @@ class Registration(models.Model):
         """Media hold seats of their own and are confirmed by an accreditation review."""
         return self.category == self.Category.MEDIA
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.CANCELLED, self.Status.DECLINED)
+
+    @property
+    def identity_is_frozen(self) -> bool:
+        """Once vetted, who the person is changes only through a reviewed correction."""
+        return self.vetted_at is not None
+
+    def identity_fields(self) -> tuple[str, ...]:
+        """What says who the person is: their names, organisation, position, country and their
+        category's own fields (a badge, the door and the protocol lists show these)."""
+        return (*IDENTITY_FIELDS, *CATEGORY_FIELDS[self.category])
+
+
+# What each category tells us beyond the fields everyone fills in.
+CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
+    Registration.Category.PARLIAMENTARIAN: ("parliament", "chamber"),
+    Registration.Category.GOVERNMENT: ("ministry",),
+    Registration.Category.DIPLOMATIC: ("mission", "represented_country"),
+    Registration.Category.INTERNATIONAL: ("organisation_country",),
+    Registration.Category.CIVIL_SOCIETY: ("organisation_country",),
+    Registration.Category.EXPERT: (),
+    Registration.Category.MEDIA: (),
+}
+ALL_CATEGORY_FIELDS = ("parliament", "chamber", "ministry", "mission", "represented_country", "organisation_country")
+
+
+def correction_photo_name(instance, filename: str) -> str:
+    return random_name("corrections", filename)
+
+
+class IdentityCorrection(models.Model):
+    """A vetted registrant's correction of who they are, kept apart until organisers accept or refuse it.
+
+    While it waits, a confirmed registration is back under review with its seat kept, and
+    its badge is withheld. `before` and `after` hold the changed fields only.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("registration")
+    )
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("proposed"), default=dict)
+    photo = models.FileField(
+        _("new photo for the badge"), storage=private_storage, upload_to=correction_photo_name, blank=True
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    returned_to_review = models.BooleanField(
+        _("place back under review"), default=False, help_text=_("The place was confirmed when this was sent.")
+    )
+    reason = models.TextField(_("reason for refusing"), blank=True)
+    submitted_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        verbose_name = _("correction of identity")
+        verbose_name_plural = _("corrections of identity")
+        ordering = ["-submitted_at", "-pk"]
+        permissions = [("review_identitycorrection", _("Can accept or refuse corrections of identity"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"], condition=Q(status="pending"), name="one_pending_correction_per_registration"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Correction of %(reference)s") % {"reference": self.registration.reference}
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
 
 class OutgoingEmail(models.Model):
     """One email to one registrant: written with the change that causes it, sent by a Celery task."""
@@ -197,6 +296,8 @@ class OutgoingEmail(models.Model):
         MEDIA_REJECTED = "media_rejected", _("Accreditation rejected")
         MEDIA_REVOKED = "media_revoked", _("Accreditation revoked")
         REMINDER = "reminder", _("Reminder the day before")
+        CORRECTION_ACCEPTED = "correction_accepted", _("Correction of identity accepted")
+        CORRECTION_REFUSED = "correction_refused", _("Correction of identity refused")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -204,7 +305,7 @@ class OutgoingEmail(models.Model):
         FAILED = "failed", _("Failed")
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     to = models.EmailField(_("to"))
     language = models.CharField(_("language"), max_length=8)
     # Rendered at the first attempt to send, and kept as the record of what was sent.

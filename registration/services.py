@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from agenda.models import Conference
 from registration import mail
 from registration.audit import Reason
-from registration.models import LinkRequest, OutgoingEmail, Registration
+from registration.models import IdentityCorrection, LinkRequest, OutgoingEmail, Registration
 
 Status = Registration.Status
 Kind = OutgoingEmail.Kind
@@ -147,6 +147,7 @@ def register_attendee(
                 status=status,
                 consent_given_at=now,
                 queued_at=now if status == Status.WAITLISTED else None,
+                vetted_at=now if status == Status.CONFIRMED else None,
                 **details,
             )
             registration._change_reason = Reason.REGISTERED  # django-simple-history's documented way
@@ -262,14 +263,39 @@ def answer_waiting_link_requests(now: datetime | None = None) -> int:
     return len(waiting)
 
 
+@transaction.atomic
+def save_own_details(registration: Registration, values: dict) -> Registration:
+    """The registrant's own changes from their page. Once vetted, who they are is not among them:
+    a place confirmed while the page stood open turns such a change away."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.is_closed:
+        raise ValidationError(_("This registration is closed: there is nothing left to change."))
+    if registration.identity_is_frozen and set(values) & set(registration.identity_fields()):
+        raise ValidationError(
+            _("Your place has been confirmed meanwhile: to change who you are, send a correction for review.")
+        )
+    for name, value in values.items():
+        setattr(registration, name, value)
+    registration._change_reason = Reason.REGISTRANT  # for the audit history (django-simple-history)
+    registration.save(update_fields=list(values))
+    return registration
+
+
 def change_status(registration: Registration, status: str, *, kind: str, **fields) -> Registration:
     """The new status, recorded in the audit history under the email it sends, and that email."""
     registration.status = status
     registration.status_changed_at = timezone.now()
+    if status == Status.CONFIRMED and registration.vetted_at is None:
+        registration.vetted_at = registration.status_changed_at  # who they are is fixed from now on
     for name, value in fields.items():
         setattr(registration, name, value)
     registration._change_reason = kind
     registration.save()
+    if registration.is_closed:
+        # Nobody is left to correct: a correction waiting for review goes with the place.
+        registration.corrections.filter(status=IdentityCorrection.Status.PENDING).update(
+            status=IdentityCorrection.Status.WITHDRAWN, decided_at=registration.status_changed_at
+        )
     mail.queue_email(registration, kind)
     return registration
 
@@ -316,7 +342,7 @@ def capacity_errors(conference: Conference, capacity: int, *, media: bool = Fals
 @transaction.atomic
 def cancel_registration(registration: Registration) -> Registration:
     conference, registration = locked_registration(registration)
-    if registration.status in (Status.CANCELLED, Status.DECLINED):
+    if registration.is_closed:
         raise ValidationError(_("This registration is already closed."))
     was_active = registration.is_active
     change_status(registration, Status.CANCELLED, kind=Kind.CANCELLED, queued_at=None)
@@ -334,6 +360,10 @@ def refuse_media(registration: Registration) -> None:
 def approve_registration(registration: Registration) -> Registration:
     refuse_media(registration)
     conference, registration = locked_registration(registration)
+    if registration.corrections.filter(status=IdentityCorrection.Status.PENDING).exists():
+        raise ValidationError(
+            _("This person's correction of identity awaits review: accept or refuse it under Corrections of identity.")
+        )
     if registration.status == Status.WAITLISTED and seats_taken(conference) >= conference.capacity:
         raise ValidationError(_("No seat is free: the conference is full."))
     if registration.status not in (Status.PENDING, Status.WAITLISTED):
@@ -347,7 +377,7 @@ def decline_registration(registration: Registration, *, reason: str) -> Registra
         raise ValidationError(_("Give a reason for declining."))
     refuse_media(registration)
     conference, registration = locked_registration(registration)
-    if registration.status in (Status.CANCELLED, Status.DECLINED):
+    if registration.is_closed:
         raise ValidationError(_("This registration is already closed."))
     was_active = registration.is_active
     change_status(registration, Status.DECLINED, kind=Kind.DECLINED, decline_reason=reason.strip(), queued_at=None)

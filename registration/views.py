@@ -1,3 +1,5 @@
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -9,14 +11,13 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from agenda.models import Conference
 from agenda.services import conference_invitation
-from registration import badges, checkin, erasure, services
-from registration.audit import Reason
-from registration.forms import DetailsForm, LostLinkForm, RegistrationForm
+from registration import badges, checkin, corrections, erasure, services
+from registration.forms import CorrectionForm, DetailsForm, LostLinkForm, NeedsForm, RegistrationForm
 from registration.mail import personal_url
 from registration.models import Registration, new_reference
 from wpsconf.clients import client_key
@@ -107,13 +108,17 @@ def own_registration(token: str) -> Registration:
 @require_http_methods(["GET", "POST"])
 def personal_page(request: HttpRequest, token: str) -> HttpResponse:
     registration = own_registration(token)
-    editable = registration.status not in (Registration.Status.CANCELLED, Registration.Status.DECLINED)
-    form = DetailsForm(request.POST or None, instance=registration) if editable else None
+    form_class = NeedsForm if registration.identity_is_frozen else DetailsForm
+    form = None if registration.is_closed else form_class(request.POST or None, instance=copy.copy(registration))
     if request.method == "POST" and form is not None and form.is_valid():
-        form.instance._change_reason = Reason.REGISTRANT  # for the audit history (django-simple-history)
-        form.save()
-        messages.success(request, _("Your details have been saved."))
+        try:
+            services.save_own_details(registration, form.changed_values())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your details have been saved."))
         return to_personal_page(registration)
+    correction = corrections.pending_correction(registration)
     response = render(
         request,
         "registration/personal_page.html",
@@ -121,11 +126,70 @@ def personal_page(request: HttpRequest, token: str) -> HttpResponse:
             "registration": registration,
             "conference": registration.conference,
             "form": form,
+            "identity": identity_shown(registration) if registration.identity_is_frozen else [],
+            "correction": correction,
+            "correction_rows": corrections.side_by_side(correction) if correction else [],
             "waiting_list_position": services.waiting_list_position(registration),
         },
     )
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def identity_shown(registration: Registration) -> list[tuple[str, str]]:
+    return [
+        (corrections.label(field), corrections.readable(field, corrections.as_stored(getattr(registration, field))))
+        for field in registration.identity_fields()
+    ]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def correction(request: HttpRequest, token: str) -> HttpResponse:
+    """Once vetted, who the person is changes through a correction that organisers review."""
+    registration = own_registration(token)
+    if registration.is_closed or not registration.identity_is_frozen:
+        return to_personal_page(registration)
+    if corrections.pending_correction(registration):
+        messages.info(request, _("Your previous correction is still being reviewed. Withdraw it to send another."))
+        return to_personal_page(registration)
+    form = CorrectionForm(request.POST or None, request.FILES or None, instance=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            corrections.request_correction(registration, proposed=form.proposed(), photo=form.cleaned_data.get("photo"))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you: your correction has been sent. The organisers will review it and write to you; "
+                    "until then your badge is withheld, and your seat is kept."
+                ),
+            )
+            return to_personal_page(registration)
+    response = render(
+        request,
+        "registration/correction.html",
+        {"registration": registration, "conference": registration.conference, "form": form},
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_POST
+def withdraw_correction(request: HttpRequest, token: str) -> HttpResponse:
+    registration = own_registration(token)
+    pending = corrections.pending_correction(registration)
+    if pending:
+        try:
+            corrections.withdraw_correction(pending)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your correction has been withdrawn: your details stay as they were."))
+    return to_personal_page(registration)
 
 
 @never_cache

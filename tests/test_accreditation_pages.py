@@ -285,6 +285,9 @@ def test_the_reviewers_group_holds_exactly_the_press_offices_permissions():
         "review_accreditationrequest",
         "record_badge_pickup",
         "view_accreditationdecision",
+        # the corrections of identity of the media they accredited
+        "view_identitycorrection",
+        "review_identitycorrection",
     }
 
 

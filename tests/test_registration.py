@@ -347,6 +347,8 @@ def test_it_answers_404_for_a_token_with_a_nul_byte(client, registration_open):
 def test_it_keeps_a_status_changed_while_the_person_edited_their_details(
     client, registration_open, django_capture_on_commit_callbacks
 ):
+    from django.core.exceptions import ValidationError
+
     from registration import services
     from registration.forms import DetailsForm
 
@@ -355,13 +357,19 @@ def test_it_keeps_a_status_changed_while_the_person_edited_their_details(
     with django_capture_on_commit_callbacks(execute=True):
         services.approve_registration(Registration.objects.get())  # …an organiser confirms them meanwhile…
 
-    form = DetailsForm(registration_details(position="Deputy Chair"), instance=loaded_by_the_page)
+    form = DetailsForm(
+        registration_details(position="Deputy Chair", dietary_needs="Vegan"), instance=loaded_by_the_page
+    )
     assert form.is_valid(), form.errors
-    form.save()  # …and the person's save lands
+    with pytest.raises(ValidationError, match="send a correction"):
+        services.save_own_details(loaded_by_the_page, form.changed_values())  # …and the person's save lands
 
     registration = Registration.objects.get()
     assert registration.status == "confirmed"
-    assert registration.position == "Deputy Chair"
+    assert registration.position == "Senator"  # who she is was vetted: it changes only through a correction
+    services.save_own_details(loaded_by_the_page, {"dietary_needs": "Vegan"})
+    registration.refresh_from_db()
+    assert (registration.status, registration.dietary_needs) == ("confirmed", "Vegan")
 
 
 @pytest.mark.parametrize(
