@@ -342,8 +342,10 @@ class RegistrationAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
         sheet = BadgeSheet.objects.create(
             requested_by=request.user, people=count, conference_id=conferences.pop() if len(conferences) == 1 else None
         )
+        ids = list(people.values_list("pk", flat=True))
+        sheet.registrations.set(ids)
         try:
-            tasks.print_badge_sheet.delay(sheet.pk, list(people.values_list("pk", flat=True)))
+            tasks.print_badge_sheet.delay(sheet.pk, ids)
         except OperationalError:
             sheet.delete()
             self.message_user(

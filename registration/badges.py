@@ -195,15 +195,15 @@ def printable(registrations):
     )
 
 
-def print_sheet(sheet_id: int, registration_ids: list[int]) -> BadgeSheet:
-    """Draw a large batch into its BadgeSheet row, and tell the organiser who asked."""
+def print_sheet(sheet_id: int, registration_ids: list[int], *, notify: bool = True) -> BadgeSheet:
+    """Draw a large batch into its BadgeSheet row, and tell the organiser who asked (unless it is redrawn)."""
     sheet = BadgeSheet.objects.select_related("requested_by").get(pk=sheet_id)
     people = printable(Registration.objects.filter(pk__in=registration_ids))
     sheet.file.save("badges.pdf", ContentFile(badge_sheets(people, title=str(sheet))), save=False)
     sheet.finished_at = timezone.now()
     sheet.save(update_fields=["file", "finished_at"])
     organiser = sheet.requested_by
-    if organiser and organiser.email:
+    if notify and organiser and organiser.email:
         url = settings.SITE_URL + reverse("admin:registration_badgesheet_download", args=[sheet.pk])
         send_mail(
             _("Your badges are ready"),

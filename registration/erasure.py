@@ -1,7 +1,8 @@
 """Removing personal data: a finished conference's, all at once, or one person's on request.
 
 What identifies a person (names, contact details, free text, documents, the personal
-link) is replaced by placeholders or deleted; what the participation dashboard counts
+link, corrections, the old versions kept by the audit history, the badge sheets that print
+them) is replaced by placeholders, deleted or drawn again without them; what the participation dashboard counts
 (status, category, country, gender, language, dates, check-in, the media's outlet type)
 stays, so its figures are the same afterwards. Logs name only row numbers and slugs.
 """
@@ -16,8 +17,17 @@ from django.utils import timezone
 
 from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, AccreditationRequest
 from agenda.models import Conference
-from registration import services
-from registration.models import BadgeSheet, OutgoingEmail, Registration, new_reference, new_token
+from registration import services, tasks
+from registration.audit import Reason, record_changes
+from registration.models import (
+    BadgeSheet,
+    IdentityCorrection,
+    LinkRequest,
+    OutgoingEmail,
+    Registration,
+    new_reference,
+    new_token,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +63,7 @@ REQUEST_TEXT = (
 def anonymise(registrations: QuerySet) -> int:
     """Replace the personal data of these registrations; delete their documents. How many."""
     ids = list(registrations.values_list("pk", flat=True))
+    addresses = set(Registration.objects.filter(pk__in=ids).values_list("conference_id", "email"))
     for registration_id in ids:
         Registration.objects.filter(pk=registration_id).update(
             **dict.fromkeys(PERSONAL_TEXT, ""),
@@ -78,9 +89,46 @@ def anonymise(registrations: QuerySet) -> int:
         request.working_languages, request.equipment = [], []
         request.save(update_fields=[*DOCUMENT_FIELDS, *REQUEST_TEXT, "working_languages", "equipment"])
     AccreditationDecision.objects.filter(request__registration_id__in=ids).update(message="")
+    IdentityCorrection.objects.filter(registration_id__in=ids).delete()  # a new photo goes too (django-cleanup)
+    for conference_id, email in addresses:
+        LinkRequest.objects.filter(conference_id=conference_id, email__iexact=email).delete()
     forget_in_admin_history(Registration, ids)
     forget_in_admin_history(AccreditationRequest, AccreditationRequest.objects.filter(registration_id__in=ids))
+    forget_in_audit_history(ids)
+    redraw_badge_sheets(ids, conferences={conference_id for conference_id, _email in addresses})
     return len(ids)
+
+
+def forget_in_audit_history(ids: list[int]) -> None:
+    """The audit history keeps each old version whole: those go, and one record says the data was erased."""
+    Registration.history.filter(id__in=ids).delete()
+    record_changes(Registration.objects.filter(pk__in=ids), Reason.ERASED)
+    requests = list(AccreditationRequest.objects.filter(registration_id__in=ids))
+    AccreditationRequest.history.filter(id__in=[request.pk for request in requests]).delete()
+    AccreditationRequest.history.bulk_history_create(requests, update=True, default_change_reason=Reason.ERASED)
+
+
+def redraw_badge_sheets(ids: list[int], *, conferences: set[int]) -> None:
+    """Every stored sheet that prints these people is drawn again without them, or deleted if
+    nobody else is on it. Sheets from before we recorded who is on them are deleted."""
+    unknown = BadgeSheet.objects.filter(registrations__isnull=True).filter(
+        Q(conference_id__in=conferences) | Q(conference__isnull=True)
+    )
+    for sheet in unknown:
+        sheet.delete()  # its PDF goes with it (django-cleanup)
+    for sheet in BadgeSheet.objects.filter(registrations__in=ids).distinct():
+        sheet.registrations.remove(*ids)
+        remaining = list(sheet.registrations.values_list("pk", flat=True))
+        if not remaining:
+            sheet.delete()
+            continue
+        sheet.file = ""  # the old PDF is deleted once this commits (django-cleanup)
+        sheet.people, sheet.finished_at = len(remaining), None
+        sheet.save(update_fields=["file", "people", "finished_at"])
+        transaction.on_commit(
+            lambda sheet_id=sheet.pk, people=remaining: tasks.print_badge_sheet.delay(sheet_id, people, notify=False),
+            robust=True,  # with the queue down, the sheet stays "being drawn" and holds nobody erased
+        )
 
 
 def forget_in_admin_history(model, rows) -> None:
@@ -107,9 +155,9 @@ def anonymise_conference(conference: Conference, *, dry_run: bool = False) -> di
     }
     if not dry_run:
         with transaction.atomic():
-            anonymise(people)
             for sheet in sheets:
                 sheet.delete()  # its PDF goes with it (django-cleanup)
+            anonymise(people)
         logger.info("anonymised conference %s: %s", conference.slug, counts)
     return counts
 

@@ -378,6 +378,8 @@ class BadgeSheet(models.Model):
         verbose_name=_("requested by"),
     )
     people = models.PositiveIntegerField(_("people"))
+    # Who is printed on it: erasing one of them redraws the sheet without them.
+    registrations = models.ManyToManyField(Registration, related_name="badge_sheets", verbose_name=_("people printed"))
     file = models.FileField(_("PDF"), storage=private_storage, upload_to=badge_sheet_name, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("ready at"), null=True, blank=True)

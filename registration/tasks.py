@@ -17,8 +17,8 @@ def requeue_unsent_emails() -> int:
 
 
 @shared_task(acks_late=True)
-def print_badge_sheet(sheet_id: int, registration_ids: list[int]) -> None:
-    badges.print_sheet(sheet_id, registration_ids)
+def print_badge_sheet(sheet_id: int, registration_ids: list[int], notify: bool = True) -> None:
+    badges.print_sheet(sheet_id, registration_ids, notify=notify)
 
 
 @shared_task(acks_late=True)

@@ -139,3 +139,65 @@ def test_erasing_after_the_conference_began_leaves_seats_and_figures_as_they_wer
     assert aigerim.status == "confirmed"
     assert aigerim.first_name == ""
     assert dashboard.figures(conference) == before
+
+
+def pdf_text(sheet) -> str:
+    import io
+
+    import pypdf
+
+    with sheet.file.open("rb") as pdf:
+        return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.read())).pages)
+
+
+def test_erasing_someone_redraws_every_badge_sheet_that_prints_them(
+    registration_open, django_capture_on_commit_callbacks
+):
+    from registration import badges, erasure
+    from registration.models import BadgeSheet
+    from tests.factories import confirmed
+
+    aigerim = confirmed(registration_open, "aigerim@example.org")
+    dana = confirmed(registration_open, "dana@example.org", first_name="Дана", last_name="Әбенова")
+    both = BadgeSheet.objects.create(conference=registration_open, people=2)
+    both.registrations.set([aigerim, dana])
+    badges.print_sheet(both.pk, [aigerim.pk, dana.pk])
+    alone = BadgeSheet.objects.create(conference=registration_open, people=1)
+    alone.registrations.set([aigerim])
+    badges.print_sheet(alone.pk, [aigerim.pk])
+    from_before = BadgeSheet.objects.create(conference=registration_open, people=1)  # who is on it was not recorded
+    both.refresh_from_db()
+    old_pdf = both.file.name
+    assert "Қасымова" in pdf_text(both)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.erase_on_request(aigerim)
+
+    both.refresh_from_db()
+    assert not private_storage.exists(old_pdf)
+    assert both.people == 1
+    text = pdf_text(both)
+    assert "Қасымова" not in text
+    assert "Әбенова" in text
+    assert not BadgeSheet.objects.filter(pk__in=[alone.pk, from_before.pk]).exists()
+
+
+def test_erasing_someone_leaves_nothing_of_them_in_the_audit_history_or_corrections(
+    client, registration_open, django_capture_on_commit_callbacks
+):
+    from registration import corrections, erasure
+    from registration.audit import Reason
+    from tests.factories import confirmed
+
+    aigerim = confirmed(registration_open, "aigerim@example.org")
+    client.post(f"/my/{aigerim.token}/", {**registration_details(), "phone": "+7 701 999 9999"})
+    corrections.request_correction(aigerim, proposed={"position": "Deputy Speaker"})
+    assert aigerim.history.count() >= 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.erase_on_request(aigerim)
+
+    kept = repr(list(aigerim.history.values()))
+    assert not any(trace in kept for trace in ("Қасымова", "Әйгерім", "+7701", "Senate", "Deputy Speaker"))
+    assert [record.history_change_reason for record in aigerim.history.all()] == [Reason.ERASED]
+    assert not aigerim.corrections.exists()
