@@ -111,26 +111,68 @@ STAFF_PASSWORD = "a-long-test-password"
 
 
 def staff_member(username: str, *groups: str):
-    """A staff account in the named roles (groups made by the data migrations)."""
+    """A staff account in the named roles (groups made by the data migrations), with an
+    authenticator app already set up where the role needs a second factor."""
     from django.contrib.auth.models import Group, User
 
     user = User.objects.create_user(username, f"{username}@example.org", STAFF_PASSWORD, is_staff=True)
     user.groups.add(*Group.objects.filter(name__in=groups))
+    return with_authenticator_if_needed(user)
+
+
+def with_authenticator_if_needed(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from wpsconf.staff import sees_personal_data
+
+    user = type(user).objects.get(pk=user.pk)  # permissions read afresh
+    if user.is_staff and sees_personal_data(user) and not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     return user
 
 
+def current_code(user) -> str:
+    """The code the person's authenticator app shows now (or the next one, if now's was used)."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    generator = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    generator.time = time.time()
+    if generator.t() <= device.last_t:
+        generator.time += device.step  # within the app's tolerance of one step
+    return f"{generator.token():0{device.digits}d}"
+
+
 def sign_in(client, user):
-    """Sign a staff member in on the test client."""
+    """Sign a staff member in on the test client, past their second factor where they have one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = with_authenticator_if_needed(user)
     client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client
 
 
 def log_in(page, username: str, *, then: str) -> None:
-    """Sign a staff member in through the admin's login page, on the way to `then`."""
+    """Sign a staff member in through the admin's login page (and its code step), on the way to `then`."""
+    from django.contrib.auth.models import User
+
     page.goto(f"/admin/login/?next={then}")
     page.fill("#id_username", username)
     page.fill("#id_password", STAFF_PASSWORD)
     page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: urlsplit(url).path != "/admin/login/")
+    if urlsplit(page.url).path == "/admin/two-factor/code/":
+        page.fill("#id_code", current_code(User.objects.get(username=username)))
+        page.keyboard.press("Enter")
     page.wait_for_url(lambda url: urlsplit(url).path == then)  # the login page's own address ends with `then` too
 
 

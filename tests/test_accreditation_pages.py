@@ -16,7 +16,7 @@ from accreditation import held, services
 from accreditation.models import AccreditationRequest
 from registration import services as registration_services
 from registration.models import Registration
-from tests.conftest import registration_details, staff_member
+from tests.conftest import registration_details, sign_in, staff_member
 from tests.documents import image_bytes, media_files, media_form, pdf_bytes, person_and_accreditation, upload
 from wpsconf.storage import private_storage
 
@@ -47,7 +47,7 @@ def applied(registration_open, django_capture_on_commit_callbacks) -> Accreditat
 
 @pytest.fixture
 def reviewer_client(client) -> object:
-    client.force_login(staff_member("rita", "Accreditation reviewers"))
+    sign_in(client, staff_member("rita", "Accreditation reviewers"))
     return client
 
 
@@ -244,13 +244,13 @@ def test_an_applicant_with_their_personal_link_cannot_download(client, applied):
 def test_staff_outside_the_reviewers_and_organisers_cannot_download(client, applied):
     door = staff_member("door")
     door.user_permissions.add(Permission.objects.get(codename="view_registration"))
-    client.force_login(door)
+    sign_in(client, door)
     assert client.get(document_url(applied)).status_code == 403
 
 
 @pytest.mark.parametrize("group", ["Accreditation reviewers", "Organisers"])
 def test_reviewers_and_organisers_read_the_documents(client, applied, group):
-    client.force_login(staff_member("reader", group))
+    sign_in(client, staff_member("reader", group))
 
     photo = client.get(document_url(applied, "photo"))
     letter = client.get(document_url(applied, "assignment_letter"))
@@ -266,7 +266,7 @@ def test_reviewers_and_organisers_read_the_documents(client, applied, group):
 
 
 def test_a_guessed_path_under_media_is_404(client, applied, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.org", PASSWORD))
+    sign_in(client, django_user_model.objects.create_superuser("boss", "boss@example.org", PASSWORD))
     stored = applied.photo.name
     assert client.get(f"/media/{stored}").status_code == 404
     assert client.get("/media/accreditation/0000000000000000000000000000000.jpg").status_code == 404
@@ -308,7 +308,7 @@ def test_organisers_hold_every_event_permission_and_none_over_users(db):
 
 
 def test_organisers_cannot_manage_users(client, applied):
-    client.force_login(staff_member("olga", "Organisers"))
+    sign_in(client, staff_member("olga", "Organisers"))
     assert client.get(reverse("admin:accreditation_accreditationrequest_changelist")).status_code == 200
     assert client.get(reverse("admin:registration_registration_changelist")).status_code == 200
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
@@ -449,7 +449,7 @@ def test_the_press_office_lists_and_their_csv(reviewer_client, applied, registra
 
 
 def test_nobody_deletes_a_request_apart_from_its_registration(client, applied, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.org", PASSWORD))
+    sign_in(client, django_user_model.objects.create_superuser("boss", "boss@example.org", PASSWORD))
     assert client.get(reverse("admin:accreditation_accreditationrequest_delete", args=[applied.pk])).status_code == 403
 
 
@@ -467,7 +467,7 @@ def test_the_documents_are_readable_by_the_application_only(applied):
 
 
 def test_organisers_cannot_move_a_registration_between_seat_pools(client, applied, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.org", PASSWORD))
+    sign_in(client, django_user_model.objects.create_superuser("boss", "boss@example.org", PASSWORD))
     page = client.get(reverse("admin:registration_registration_change", args=[applied.registration.pk]))
     assert page.status_code == 200
     assert 'name="category"' not in page.content.decode()
@@ -476,5 +476,5 @@ def test_organisers_cannot_move_a_registration_between_seat_pools(client, applie
 
 
 def test_the_press_office_page_is_closed_to_staff_without_the_permission(client, applied):
-    client.force_login(staff_member("door"))
+    sign_in(client, staff_member("door"))
     assert client.get(reverse("admin:accreditation_press_office")).status_code == 403

@@ -4,13 +4,14 @@ import pytest
 from django.urls import reverse
 
 from agenda.models import Conference, DialogueChair, NationalActionPlan, Session, Speaker
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def organiser_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("olga", "olga@example.org", "a-long-test-password"))
+    sign_in(client, django_user_model.objects.create_superuser("olga", "olga@example.org", "a-long-test-password"))
     return client
 
 

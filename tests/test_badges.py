@@ -12,7 +12,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from accreditation import services as accreditation_services
 from registration import badges, services
 from registration.models import BadgeSheet, Registration
-from tests.conftest import registration_details, staff_member
+from tests.conftest import registration_details, sign_in, staff_member
 from tests.documents import person_and_accreditation
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_the_confirmation_email_links_to_the_badge(conference, django_capture_on
 @pytest.fixture
 def organiser(client):
     olga = staff_member("olga", "Organisers")
-    client.force_login(olga)
+    sign_in(client, olga)
     return olga
 
 
@@ -185,7 +185,7 @@ def test_badge_sheets_are_for_organisers_only(client, conference, organiser):
     sheet = BadgeSheet.objects.create(requested_by=organiser, people=1)
     download = reverse("admin:registration_badgesheet_download", args=[sheet.pk])
     assert client.get(download).status_code == 404  # not drawn yet
-    client.force_login(staff_member("dina", "Door staff"))
+    sign_in(client, staff_member("dina", "Door staff"))
     assert client.get(download).status_code == 403
     client.logout()
     assert client.get(download).status_code == 302

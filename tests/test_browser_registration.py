@@ -16,7 +16,7 @@ from agenda.models import Conference
 from agenda.seed import seed_conference_2023
 from registration import services
 from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Registration
-from tests.conftest import registration_details
+from tests.conftest import STAFF_PASSWORD, log_in, registration_details, with_authenticator_if_needed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -182,12 +182,8 @@ def register_quietly(**overrides) -> Registration:
 
 
 def log_in_as_organiser(page, django_user_model) -> None:
-    django_user_model.objects.create_superuser("olga", "olga@example.org", "a-long-test-password")
-    page.goto("/admin/login/")
-    page.fill("#id_username", "olga")
-    page.fill("#id_password", "a-long-test-password")
-    page.locator('input[type="submit"]').click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    with_authenticator_if_needed(django_user_model.objects.create_superuser("olga", "olga@example.org", STAFF_PASSWORD))
+    log_in(page, "olga", then="/admin/")
 
 
 def test_a_registrant_corrects_her_details_on_her_personal_page(page, registration_open):

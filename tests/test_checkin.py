@@ -11,7 +11,7 @@ from django.utils import timezone
 from accreditation import services as accreditation_services
 from registration import checkin, services
 from registration.models import Registration
-from tests.conftest import registration_details, staff_member
+from tests.conftest import registration_details, sign_in, staff_member
 from tests.documents import person_and_accreditation
 from tests.test_capacity_concurrency import run_together
 
@@ -155,12 +155,12 @@ def test_anonymous_visitors_are_sent_to_log_in(client, conference):
 
 
 def test_staff_without_the_permission_get_403(client, conference):
-    client.force_login(staff_member("sam"))
+    sign_in(client, staff_member("sam"))
     assert client.get("/checkin/").status_code == 403
 
 
 def test_door_staff_check_in_but_cannot_open_the_registrations_admin(client, conference, door):
-    client.force_login(door)
+    sign_in(client, door)
     aigerim = register(conference, "aigerim@example.org")
     assert client.get(reverse("admin:registration_registration_changelist")).status_code == 403
     assert client.get(reverse("admin:accreditation_accreditationrequest_changelist")).status_code == 403
@@ -179,7 +179,7 @@ def test_door_staff_check_in_but_cannot_open_the_registrations_admin(client, con
 
 
 def test_organisers_check_in_and_undo_it_in_the_admin(client, conference, door):
-    client.force_login(staff_member("olga", "Organisers"))
+    sign_in(client, staff_member("olga", "Organisers"))
     aigerim = register(conference, "aigerim@example.org")
     assert client.post("/checkin/", {"code": checkin.badge_code(aigerim)}).context["answer"].light == Light.GREEN
 
@@ -224,7 +224,7 @@ def test_a_confirmation_is_for_the_door_that_asked_and_only_for_a_while(conferen
 
 def test_the_door_confirms_an_id_check_through_the_page(client, conference, door):
     aigerim = register(conference, "aigerim@example.org")
-    client.force_login(door)
+    sign_in(client, door)
 
     asked = client.post("/checkin/", {"code": aigerim.reference}, headers={"Accept": "application/json"}).json()
     page = client.post("/checkin/", {"confirmation": asked["confirmation"]})
@@ -236,7 +236,7 @@ def test_the_door_confirms_an_id_check_through_the_page(client, conference, door
 
 
 def test_a_search_with_a_nul_character_finds_nothing_and_breaks_nothing(client, conference, door):
-    client.force_login(door)
+    sign_in(client, door)
     response = client.post("/checkin/", {"q": "Қасы\x00мова"})
     assert response.status_code == 200
     assert response.context["found"] == []
@@ -256,7 +256,7 @@ def test_the_door_sees_the_badge_photo_of_the_person_in_front_of_it_only(client,
     ).registration.accreditation
     accreditation_services.approve(request, by=door)
     accreditation_services.record_badge_pickup(request, identity_document="passport", by=door)
-    client.force_login(door)
+    sign_in(client, door)
 
     answer = client.post(
         "/checkin/", {"code": checkin.badge_code(request.registration)}, headers={"Accept": "application/json"}

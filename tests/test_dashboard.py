@@ -7,7 +7,7 @@ from accreditation import services as accreditation_services
 from agenda.models import Speaker
 from registration import checkin, dashboard, services
 from registration.models import Registration
-from tests.conftest import registration_details, staff_member
+from tests.conftest import registration_details, sign_in, staff_member
 from tests.documents import person_and_accreditation
 
 pytestmark = pytest.mark.django_db
@@ -101,12 +101,12 @@ def test_the_chart_is_drawn_on_the_server(mixed):
 
 
 def test_organisers_open_it_from_the_admin_index_and_door_staff_cannot(client, mixed):
-    client.force_login(staff_member("olga", "Organisers"))
+    sign_in(client, staff_member("olga", "Organisers"))
     index = client.get(reverse("admin:index")).content.decode()
     url = reverse("admin:registration_dashboard")
     assert url in index
     page = client.get(url).content.decode()
     assert "75.0 %" in page
     assert "<svg" in page
-    client.force_login(staff_member("dina", "Door staff"))
+    sign_in(client, staff_member("dina", "Door staff"))
     assert client.get(url).status_code == 403

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from registration import services
 from registration.models import Registration
-from tests.conftest import registration_details, staff_member
+from tests.conftest import registration_details, sign_in, staff_member
 
 pytestmark = pytest.mark.django_db
 HYPERLINK = '=HYPERLINK("http://evil.example","click")'
@@ -31,7 +31,7 @@ def people(registration_open):
 
 @pytest.fixture
 def organiser(client):
-    client.force_login(staff_member("olga", "Organisers"))
+    sign_in(client, staff_member("olga", "Organisers"))
     return client
 
 
@@ -73,7 +73,7 @@ def test_headers_come_in_the_organisers_language(organiser, people):
 
 
 def test_exports_are_for_staff_who_may_see_registrations(client, people):
-    client.force_login(staff_member("dina", "Door staff"))
+    sign_in(client, staff_member("dina", "Door staff"))
     assert export(client, "csv").status_code == 403
     client.logout()
     assert export(client, "csv").status_code == 302

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from registration import services
 from registration.models import OutgoingEmail, Registration
-from tests.conftest import registration_details
+from tests.conftest import registration_details, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -419,7 +419,7 @@ def test_it_keeps_to_capacity_when_registrations_arrive_at_once(registration_ope
 
 @pytest.fixture
 def organiser(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("olga", "olga@example.org", "a-long-test-password"))
+    sign_in(client, django_user_model.objects.create_superuser("olga", "olga@example.org", "a-long-test-password"))
     return client
 
 

@@ -112,7 +112,7 @@ if HTTPS:
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
     "modeltranslation",
-    "django.contrib.admin",
+    "wpsconf.apps.AdminConfig",  # Django's admin, on our site class (wpsconf.staff)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -126,6 +126,9 @@ INSTALLED_APPS = [
     "registration",
     "accreditation",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "django_cleanup.apps.CleanupConfig",  # last, as its documentation asks
 ]
@@ -141,11 +144,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Who made each change, for the audit history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "agenda.middleware.current_conference_middleware",
+    # After the conference is known: door staff are signed out at its midnight.
+    "wpsconf.staff.staff_session_middleware",
     "axes.middleware.AxesMiddleware",  # last, as its documentation asks
 ]
 
@@ -166,6 +172,8 @@ AXES_DISABLE_ACCESS_LOG = True  # failed attempts are kept; successful sign-ins 
 # only permission is the check-in, sign in on shared phones and are signed out at midnight.
 STAFF_2FA = env_choice("STAFF_2FA", ("required", "optional"), "optional" if DEBUG else "required")
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "WPS conference"
 if STAFF_IDLE_MINUTES < 1:
     raise ImproperlyConfigured(f"STAFF_IDLE_MINUTES must be at least 1; got {STAFF_IDLE_MINUTES}.")
 
