@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from wpsconf.health import healthz
+from wpsconf.security_headers import csp_report
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("csp-report/", csp_report, name="csp-report"),
 ]
 
 urlpatterns += i18n_patterns(
