@@ -123,7 +123,7 @@ def staff_member(username: str, *groups: str):
 def with_authenticator_if_needed(user):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from wpsconf.staff import sees_personal_data
+    from wpsconf.two_factor import sees_personal_data
 
     user = type(user).objects.get(pk=user.pk)  # permissions read afresh
     if user.is_staff and sees_personal_data(user) and not TOTPDevice.objects.filter(user=user).exists():

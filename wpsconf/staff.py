@@ -28,9 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 
-# The one permission door staff hold: with nothing more, a person sees no one's data beyond
-# the name at the door, and needs no second factor on a shared phone.
-DOOR_ONLY = frozenset({"registration.check_in_registration"})
+from wpsconf import two_factor
+from wpsconf.two_factor import second_factor_missing, sees_personal_data
+
 # Over all addresses together: more than this many wrong passwords for one account within
 # AXES_COOLOFF_TIME pause the account itself (django-axes pauses one account at one address
 # after AXES_FAILURE_LIMIT).
@@ -38,21 +38,6 @@ ACCOUNT_FAILURE_LIMIT = 20
 # The idle clock is moved on at most this often, not with every request.
 IDLE_REFRESH_SECONDS = 60
 SEEN_AT = "staff_seen_at"
-
-
-def sees_personal_data(user) -> bool:
-    return user.is_superuser or bool(user.get_all_permissions() - DOOR_ONLY)
-
-
-def needs_second_factor(user) -> bool:
-    """Whether this signed-in staff member must give a code before using any staff page."""
-    if not (user.is_authenticated and user.is_staff and sees_personal_data(user)):
-        return False
-    return settings.STAFF_2FA == "required" or user_has_device(user, confirmed=True)
-
-
-def second_factor_missing(user) -> bool:
-    return needs_second_factor(user) and not user.is_verified()
 
 
 def account_paused(username: str) -> bool:
@@ -99,8 +84,6 @@ class StaffAdminSite(admin.AdminSite):
         return super().login(request, extra_context)
 
     def get_urls(self):
-        from wpsconf import two_factor
-
         wrap = two_factor.signed_in_staff
         return [
             path("two-factor/", wrap(two_factor.overview), name="two_factor"),
