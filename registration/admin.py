@@ -494,11 +494,7 @@ class IdentityCorrectionAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
     view_on_site = False
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("registration__conference")
-        if not request.user.has_perm("registration.view_registration"):
-            # The press office sees the corrections of the media it accredited, and no one else's.
-            queryset = queryset.filter(registration__category=Registration.Category.MEDIA)
-        return queryset
+        return super().get_queryset(request).select_related("registration__conference").visible_to(request.user)
 
     def has_add_permission(self, request) -> bool:
         return False  # registrants send corrections from their personal page

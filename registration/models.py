@@ -223,6 +223,14 @@ def correction_photo_name(instance, filename: str) -> str:
     return random_name("corrections", filename)
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CorrectionQuerySet":
+        """The press office sees the corrections of the media it accredited, and no one else's."""
+        if user.has_perm("registration.view_registration"):
+            return self
+        return self.filter(registration__category=Registration.Category.MEDIA)
+
+
 class IdentityCorrection(models.Model):
     """A vetted registrant's correction of who they are, kept apart until organisers accept or refuse it.
 
@@ -259,6 +267,8 @@ class IdentityCorrection(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("correction of identity")

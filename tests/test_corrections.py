@@ -318,3 +318,16 @@ def test_door_staff_see_no_corrections(client, aigerim):
 
     assert client.get(reverse("admin:registration_identitycorrection_change", args=[correction.pk])).status_code == 403
     assert decide(client, correction, "accept").status_code == 403
+
+
+def test_the_admin_front_page_says_how_many_corrections_wait(client, aigerim, journalist):
+    corrections.request_correction(aigerim, proposed={"position": "Deputy Speaker"})
+    corrections.request_correction(journalist, proposed={"position": "Editor"})
+
+    organisers_page = sign_in(client, staff_member("olga", "Organisers")).get("/admin/").content.decode()
+    client.logout()
+    press_office_page = sign_in(client, staff_member("rita", "Accreditation reviewers")).get("/admin/").content.decode()
+
+    assert 'data-corrections-waiting="2"' in organisers_page
+    assert "2 corrections of identity await your review" in organisers_page
+    assert 'data-corrections-waiting="1"' in press_office_page
