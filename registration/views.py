@@ -1,4 +1,5 @@
 import copy
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -100,6 +101,16 @@ def to_personal_page(registration: Registration) -> HttpResponse:
     return redirect("registration:personal-page", token=registration.token)
 
 
+def carry_out(request: HttpRequest, action: Callable[[], object], done: str) -> None:
+    """A registrant's action from their page: its refusal, or `done`, shown on the page they return to."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+
+
 def own_registration(token: str) -> Registration:
     return get_object_or_404(Registration.objects.select_related("conference"), token=token)
 
@@ -111,12 +122,11 @@ def personal_page(request: HttpRequest, token: str) -> HttpResponse:
     form_class = NeedsForm if registration.identity_is_frozen else DetailsForm
     form = None if registration.is_closed else form_class(request.POST or None, instance=copy.copy(registration))
     if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            services.save_own_details(registration, form.changed_values())
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Your details have been saved."))
+        carry_out(
+            request,
+            lambda: services.save_own_details(registration, form.changed_values()),
+            _("Your details have been saved."),
+        )
         return to_personal_page(registration)
     correction = corrections.pending_correction(registration)
     response = render(
@@ -183,12 +193,11 @@ def withdraw_correction(request: HttpRequest, token: str) -> HttpResponse:
     registration = own_registration(token)
     pending = corrections.pending_correction(registration)
     if pending:
-        try:
-            corrections.withdraw_correction(pending)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Your correction has been withdrawn: your details stay as they were."))
+        carry_out(
+            request,
+            lambda: corrections.withdraw_correction(pending),
+            _("Your correction has been withdrawn: your details stay as they were."),
+        )
     return to_personal_page(registration)
 
 
@@ -234,12 +243,11 @@ def erase(request: HttpRequest, token: str) -> HttpResponse:
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     registration = own_registration(token)
     if request.method == "POST":
-        try:
-            services.cancel_registration(registration)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Your registration has been cancelled. We have sent you a confirmation."))
+        carry_out(
+            request,
+            lambda: services.cancel_registration(registration),
+            _("Your registration has been cancelled. We have sent you a confirmation."),
+        )
         return to_personal_page(registration)
     return render(request, "registration/cancel.html", {"registration": registration})
 

@@ -18,3 +18,11 @@ def confirmed(conference: Conference, email: str = "aigerim@example.org", **over
     if registration.status == Registration.Status.PENDING:
         registration = services.approve_registration(registration)
     return registration
+
+
+def details_form(**overrides) -> dict:
+    """What the personal page posts: every field a registrant could ever edit there."""
+    return {name: value for name, value in registration_details(**overrides).items() if name not in NOT_ON_THE_PAGE}
+
+
+NOT_ON_THE_PAGE = ("category", "email", "consent")

@@ -8,7 +8,7 @@ from registration import checkin, services
 from registration.models import Registration
 from tests.conftest import sign_in, staff_member
 from tests.documents import person_and_accreditation
-from tests.factories import register
+from tests.factories import details_form, register
 from wpsconf.audit import history_of
 
 pytestmark = pytest.mark.django_db
@@ -51,19 +51,7 @@ def test_a_registrants_life_is_recorded_with_who_did_what(client, registration_o
 
 def test_the_registrants_own_corrections_are_recorded_old_and_new(client, registration_open):
     aigerim = register(registration_open)
-    form = {
-        "honorific": "ms",
-        "first_name": "Әйгерім",
-        "last_name": "Қасымова",
-        "phone": "+7 701 000 0000",
-        "country": "KZ",
-        "organisation": "Senate",
-        "position": "Senator",
-        "parliament": "Parliament of the Republic of Kazakhstan",
-        "chamber": "upper",
-        "interpretation_language": "ru",
-        "gender": "prefer_not",
-    }
+    form = details_form(phone="+7 701 000 0000", interpretation_language="ru", gender="prefer_not")
 
     client.post(f"/my/{aigerim.token}/", form)
 

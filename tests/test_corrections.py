@@ -14,7 +14,7 @@ from registration import badges, checkin, corrections, services
 from registration.models import IdentityCorrection, OutgoingEmail, Registration
 from tests.conftest import sign_in, staff_member
 from tests.documents import image_bytes, person_and_accreditation, upload
-from tests.factories import confirmed, register
+from tests.factories import confirmed, details_form, register
 from wpsconf.storage import private_storage
 
 pytestmark = pytest.mark.django_db
@@ -32,23 +32,6 @@ def aigerim(registration_open, django_capture_on_commit_callbacks) -> Registrati
 @pytest.fixture
 def organiser(client):
     return sign_in(client, staff_member("olga", "Organisers"))
-
-
-def details_form(**overrides) -> dict:
-    """What the personal page posts: every field a registrant could ever edit."""
-    return {
-        "honorific": "ms",
-        "first_name": "Әйгерім",
-        "last_name": "Қасымова",
-        "gender": "woman",
-        "phone": "+7 701 234 5678",
-        "country": "KZ",
-        "organisation": "Senate of the Parliament of the Republic of Kazakhstan",
-        "position": "Senator",
-        "parliament": "Parliament of the Republic of Kazakhstan",
-        "chamber": "upper",
-        "interpretation_language": "kk",
-    } | overrides
 
 
 def badge_text(registration: Registration) -> str:
