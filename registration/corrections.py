@@ -14,6 +14,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_countries.fields import Country, CountryField
 
 from registration import mail
@@ -42,14 +43,24 @@ def readable(field: str, value: str) -> str:
     return value
 
 
-def label(field: str) -> str:
+# For the press, the organisation is their outlet and the position their job title, as on their form.
+MEDIA_LABELS = {"organisation": _lazy("media outlet"), "position": _lazy("job title")}
+
+
+def label(field: str, registration: Registration) -> str:
+    if registration.is_media and field in MEDIA_LABELS:
+        return str(MEDIA_LABELS[field])
     return str(Registration._meta.get_field(field).verbose_name)
 
 
 def side_by_side(correction: IdentityCorrection) -> list[tuple[str, str, str]]:
     """(field, before, proposed) for each field the correction changes, as people read them."""
     return [
-        (label(field), readable(field, correction.before.get(field, "")), readable(field, value))
+        (
+            label(field, correction.registration),
+            readable(field, correction.before.get(field, "")),
+            readable(field, value),
+        )
         for field, value in correction.after.items()
     ]
 

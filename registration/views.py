@@ -148,7 +148,10 @@ def personal_page(request: HttpRequest, token: str) -> HttpResponse:
 
 def identity_shown(registration: Registration) -> list[tuple[str, str]]:
     return [
-        (corrections.label(field), corrections.readable(field, corrections.as_stored(getattr(registration, field))))
+        (
+            corrections.label(field, registration),
+            corrections.readable(field, corrections.as_stored(getattr(registration, field))),
+        )
         for field in registration.identity_fields()
     ]
 
