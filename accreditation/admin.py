@@ -17,7 +17,7 @@ from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, Accredi
 from registration import audit as registration_audit
 from registration.admin import apply_to_each
 from registration.models import Registration
-from wpsconf.admin_lookups import NoLookupsOnPrivateFields
+from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.audit import history_of
 from wpsconf.spreadsheets import csv_lines
 from wpsconf.uploads import CONTENT_TYPES
@@ -49,7 +49,7 @@ def person(field: str, description):
 
 
 @admin.register(AccreditationRequest)
-class AccreditationRequestAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
+class AccreditationRequestAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
     list_display = (
         "reference",
         "name",

@@ -20,7 +20,7 @@ from agenda.models import (
     Speaker,
 )
 from wpsconf import uploads
-from wpsconf.admin_lookups import NoLookupsOnPrivateFields
+from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 
 
 class SessionForm(forms.ModelForm):
@@ -157,7 +157,7 @@ class ConferenceForm(forms.ModelForm):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(ConferenceZoneMixin, TranslationAdmin):
+class ConferenceAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin):
     form = ConferenceForm
     formfield_overrides = HTTPS_URLS
     list_display = ("title", "starts_at", "city", "capacity", "is_published")
@@ -208,7 +208,7 @@ class SessionSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ConferenceZoneMixin, TranslationAdmin):
+class SessionAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin):
     form = SessionForm
     list_display = ("title", "starts_at", "ends_at", "room", "kind", "pillar", "conference")
     list_filter = ("conference", "kind", "pillar", "room", "is_livestreamed")
@@ -222,7 +222,7 @@ class SessionAdmin(ConferenceZoneMixin, TranslationAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(NoLookupsOnPrivateFields, TranslationAdmin):
+class SpeakerAdmin(OnlyTheListsOwnFilters, TranslationAdmin):
     list_display = ("name", "honorific", "position", "organisation", "country")
     list_filter = ("honorific", "country")
     search_fields = ("name", "position", "organisation")

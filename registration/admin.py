@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError
 from agenda.models import Conference
 from registration import audit, badges, checkin, corrections, dashboard, exports, mail, services, tasks
 from registration.models import BadgeSheet, IdentityCorrection, OutgoingEmail, Registration
-from wpsconf.admin_lookups import NoLookupsOnPrivateFields
+from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.audit import history_of
 from wpsconf.log_filters import redact
 from wpsconf.search import search
@@ -75,7 +75,7 @@ class LanguageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
+class RegistrationAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
     list_display = ("reference", "last_name", "first_name", "category", "country_name", "status", "created_at")
     # Newest first by the primary key's index: the list stays fast at 50,000 people.
     ordering = ("-pk",)
@@ -391,7 +391,7 @@ WITH_PERSONAL_LINKS = ("body_text", "body_html", "calendar")
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
+class OutgoingEmailAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
     list_display = ("created_at", "registration", "kind", "language", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status", "kind", "language")
     search_fields = ("registration__reference", "to")
@@ -430,7 +430,7 @@ class OutgoingEmailAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
 
 
 @admin.register(BadgeSheet)
-class BadgeSheetAdmin(admin.ModelAdmin):
+class BadgeSheetAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
     list_display = ("created_at", "requested_by", "people", "finished_at", "download")
     list_select_related = ("requested_by",)
     readonly_fields = ("created_at", "requested_by", "people", "finished_at", "download")
@@ -481,7 +481,7 @@ CORRECTION_DECISIONS = {
 
 
 @admin.register(IdentityCorrection)
-class IdentityCorrectionAdmin(NoLookupsOnPrivateFields, admin.ModelAdmin):
+class IdentityCorrectionAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
     """Old and new side by side, and the decision; nothing here is edited by hand."""
 
     list_display = ("submitted_at", "reference", "name", "category", "status", "decided_by")
