@@ -168,12 +168,19 @@ def counts(conference: Conference) -> dict[str, int]:
     )
 
 
+# Door staff sign in without a second factor, on shared phones: a search finds someone they
+# can name, among the people who may come in, not a list of everyone who ever registered.
+SHORTEST_WORD = 2
+SHORTEST_QUERY = 3
+
+
 def search(conference: Conference, query: str, *, limit: int = 20) -> list[Registration]:
-    """People without their badge: by name, email or reference."""
+    """Confirmed people without their badge: by name (each word at least two letters), email or reference."""
     query = query.replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in text
-    if len(query) < 2:
+    words = query.split()[:5]
+    if len(query.replace(" ", "")) < SHORTEST_QUERY or any(len(word) < SHORTEST_WORD for word in words):
         return []
     name = ("first_name", "last_name")
-    matches = Q(reference=query.upper()) | Q(email_folded=query.lower()) | every_word(name, query.split()[:5])
-    found = people(conference).alias(**folded("email", *name)).filter(matches)
+    matches = Q(reference=query.upper()) | Q(email_folded=query.lower()) | every_word(name, words)
+    found = people(conference).filter(status=Status.CONFIRMED).alias(**folded("email", *name)).filter(matches)
     return list(found.order_by("last_name", "first_name")[:limit])

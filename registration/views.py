@@ -273,7 +273,7 @@ def checkin_json(answer: checkin.Answer, conference: Conference) -> dict:
         "message": answer.message,
         "name": registration.addressed_name if registration else "",
         "details": checkin_details(registration),
-        "photo": door_photo_url(registration),
+        "photo": door_photo_url(answer),
         "confirmation": answer.confirmation,
         **count_of(conference),
     }
@@ -304,9 +304,11 @@ def badge_photo(registration: Registration | None):
     return accreditation.photo if accreditation and accreditation.photo else None
 
 
-def door_photo_url(registration: Registration | None) -> str:
-    if badge_photo(registration) is None:
+def door_photo_url(answer: checkin.Answer | None) -> str:
+    """Only for the person the door is letting in (or checking): never with a refusal."""
+    if answer is None or answer.light == checkin.Light.RED or badge_photo(answer.registration) is None:
         return ""
+    registration = answer.registration
     return reverse("registration:checkin-photo", args=[signing.dumps(registration.pk, salt=DOOR_PHOTO_SALT)])
 
 
@@ -332,7 +334,7 @@ def door(request: HttpRequest) -> HttpResponse:
             "conference": conference,
             "answer": answer,
             "details": checkin_details(answer.registration if answer else None),
-            "photo": door_photo_url(answer.registration if answer else None),
+            "photo": door_photo_url(answer),
             "query": query,
             "found": checkin.search(conference, query),
             "count_text": count_of(conference)["count_text"],

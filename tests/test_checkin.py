@@ -270,3 +270,30 @@ def test_the_door_sees_the_badge_photo_of_the_person_in_front_of_it_only(client,
     assert client.get(reverse("registration:checkin-photo", args=[str(request.registration.pk)])).status_code == 404
     client.logout()
     assert client.get(answer["photo"]).status_code == 302  # to the login page
+
+
+def test_the_door_search_finds_only_confirmed_people_and_wants_real_words(conference, door):
+    register(conference, "aigerim@example.org")
+    register(conference, "dana@example.org", first_name="Дана", last_name="Әбенова")
+    cancelled = register(conference, "erik@example.org", first_name="Ерік", last_name="Әбенов")
+    services.cancel_registration(cancelled)
+
+    assert [person.email for person in checkin.search(conference, "әбен")] == ["dana@example.org"]
+    assert checkin.search(conference, "erik@example.org") == []
+    assert checkin.search(conference, "е е") == []  # one letter a word would list everyone
+    assert checkin.search(conference, "әб") == []
+
+
+def test_a_refused_answer_shows_no_photo(client, conference, door):
+    person, accreditation = person_and_accreditation()
+    request = accreditation_services.request_accreditation(
+        conference=conference, person=person, accreditation=accreditation, language="en"
+    ).registration.accreditation
+    sign_in(client, door)
+
+    answer = client.post(
+        "/checkin/", {"code": request.registration.reference}, headers={"Accept": "application/json"}
+    ).json()
+
+    assert answer["light"] == "red"  # not approved yet
+    assert answer["photo"] == ""
