@@ -176,3 +176,28 @@ def test_media_and_attendees_arriving_at_once_each_fill_only_their_own_seats(sma
     assert attendees.filter(status="confirmed").count() == CAPACITY
     assert attendees.filter(status="waitlisted").count() == 20 - CAPACITY
     assert media.filter(accreditation__isnull=False).count() == 20  # every registration has its request
+
+
+def test_a_code_is_checked_with_the_devices_locked(roles):
+    """django-otp checks a code and marks it used without a lock: two posts of one code at the same
+    moment could both pass. The sign-in locks the person's devices before checking (the race itself
+    is too narrow to catch reliably here, so this holds the lock in place)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import current_code, staff_member
+    from wpsconf.two_factor import checked_code
+
+    olga = staff_member("olga", "Organisers")
+    code = current_code(olga)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert checked_code(olga, code) is not None
+        assert checked_code(olga, code) is None  # used
+
+    statements = [query["sql"] for query in queries.captured_queries]
+    locks = [n for n, sql in enumerate(statements) if "FOR UPDATE" in sql and "otp_totp_totpdevice" in sql]
+    checks = [n for n, sql in enumerate(statements) if "UPDATE" in sql and "last_t" in sql and "FOR UPDATE" not in sql]
+    assert locks
+    assert checks
+    assert locks[0] < checks[0]

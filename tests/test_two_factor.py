@@ -204,15 +204,27 @@ def test_django_otps_own_device_pages_are_not_in_the_admin(client):
 
 
 def test_an_account_tried_from_many_places_is_paused_for_all_of_them(client):
-    staff_member("olga", "Organisers")
+    staff_member("dina", "Door staff")  # no second factor behind the password
     for n in range(20):  # four tries from each of five places: none of them pauses its own pair
-        password_step(client, "olga", "guess", address=f"198.51.100.{n // 4}")
+        password_step(client, "dina", "guess", address=f"198.51.100.{n // 4}")
 
-    from_elsewhere = password_step(client, "olga", address="192.0.2.50")
+    from_elsewhere = password_step(client, "dina", address="192.0.2.50")
 
     assert from_elsewhere.status_code == 200
     assert "This account is paused for 15 minutes" in from_elsewhere.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_an_account_guarded_by_a_code_cannot_be_locked_by_strangers(client):
+    """Pausing it would protect nothing (the password alone opens nothing) and lock its owner out."""
+    staff_member("olga", "Organisers")
+    for n in range(20):
+        password_step(client, "olga", "guess", address=f"198.51.100.{n // 4}")
+
+    from_elsewhere = password_step(client, "olga", address="192.0.2.50")
+
+    assert from_elsewhere["Location"] == "/admin/"  # on to the code step
+    assert client.get("/admin/")["Location"].startswith("/admin/two-factor/code/")
 
 
 def test_signing_in_starts_a_new_session(client):
@@ -225,3 +237,13 @@ def test_signing_in_starts_a_new_session(client):
     password_step(client, "dina")
 
     assert client.session.session_key != before
+
+
+def test_a_half_finished_sign_in_does_not_stay_open(client, settings):
+    settings.STAFF_IDLE_MINUTES = 30
+    staff_member("olga", "Organisers")
+
+    password_step(client, "olga")
+    client.get("/admin/")
+
+    assert client.session.get_expiry_age() == 30 * 60

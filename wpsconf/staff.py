@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
@@ -33,7 +34,7 @@ from wpsconf.two_factor import second_factor_missing, sees_personal_data
 
 # Over all addresses together: more than this many wrong passwords for one account within
 # AXES_COOLOFF_TIME pause the account itself (django-axes pauses one account at one address
-# after AXES_FAILURE_LIMIT).
+# after AXES_FAILURE_LIMIT), unless a second factor guards it.
 ACCOUNT_FAILURE_LIMIT = 20
 # The idle clock is moved on at most this often, not with every request.
 IDLE_REFRESH_SECONDS = 60
@@ -51,6 +52,13 @@ def account_paused(username: str) -> bool:
     return (failures or 0) >= ACCOUNT_FAILURE_LIMIT
 
 
+def guarded_by_a_second_factor(username: str) -> bool:
+    """An account whose right password still needs a code: pausing it would only let anyone
+    lock its owner out, so only the per-address pause applies to it."""
+    user = get_user_model().objects.filter(username=username).first()
+    return user is not None and user_has_device(user, confirmed=True)
+
+
 class StaffAuthenticationForm(AdminAuthenticationForm):
     """The admin's password step, refusing an account under attack from many places at once."""
 
@@ -64,7 +72,7 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username")
-        if username and account_paused(username):
+        if username and account_paused(username) and not guarded_by_a_second_factor(username):
             minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
             raise ValidationError(
                 self.error_messages["account_paused"], code="account_paused", params={"minutes": minutes}
@@ -112,9 +120,9 @@ def staff_session_middleware(get_response: Callable[[HttpRequest], HttpResponse]
         user = request.user
         if not (user.is_authenticated and user.is_staff):
             return get_response(request)
+        keep_session_within_its_time(request, user)  # half-way through signing in too
         if second_factor_missing(user) and not is_on_the_way_in(request):
             return redirect(second_step_url(user, request.get_full_path()))
-        keep_session_within_its_time(request, user)
         return get_response(request)
 
     return middleware

@@ -98,6 +98,16 @@ def throttled_until(user) -> str:
     return timezone.localtime(max(waits)).strftime("%H:%M:%S") if waits else ""
 
 
+@transaction.atomic
+def checked_code(user, code: str):
+    """The device the code is from, or None. Its devices are locked first: two posts of one code
+    at the same moment are checked in turn, so the second finds it used (django-otp's own check
+    reads and writes without a lock)."""
+    list(TOTPDevice.objects.select_for_update().filter(user=user))
+    list(StaticDevice.objects.select_for_update().filter(user=user))
+    return match_token(user, code)
+
+
 def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_verified():
@@ -106,7 +116,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("admin:two_factor_set_up") + "?" + urlencode({"next": safe_next(request)}))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["code"])
+        device = checked_code(user, form.cleaned_data["code"])
         if device is not None:
             signed_in_with(request, device)
             return redirect(safe_next(request))
