@@ -25,6 +25,11 @@ HEADS_OF_DELEGATION = (Category.PARLIAMENTARIAN, Category.GOVERNMENT, Category.D
 DECLARED = (Gender.WOMAN, Gender.MAN, Gender.ANOTHER)
 
 
+# Gender is shown in aggregate only: a group of fewer people than this, who said their gender,
+# would let a reader who knows who is in it tell one person's (one check-in more, one woman more).
+SMALLEST_GROUP = 5
+
+
 @dataclass(frozen=True)
 class Share:
     women: int
@@ -34,6 +39,16 @@ class Share:
     @property
     def percent(self) -> float | None:
         return round(100 * self.women / self.declared, 1) if self.declared else None
+
+    @property
+    def shown(self) -> bool:
+        """Large enough a group to show without pointing at anyone."""
+        return self.declared >= SMALLEST_GROUP
+
+
+def few_or(count: int) -> int | str:
+    """A small count of people by gender, given as a range rather than a number."""
+    return _("1 to %(most)d") % {"most": SMALLEST_GROUP - 1} if 0 < count < SMALLEST_GROUP else count
 
 
 def share_of_women(people: QuerySet) -> Share:
@@ -80,7 +95,9 @@ def figures(conference: Conference) -> dict:
         "by_status": labelled(counted(people, "status"), Status.choices),
         "by_category": labelled(counted(confirmed, "category"), Category.choices),
         "by_country": by_country(confirmed),
-        "by_gender": labelled(counted(confirmed, "gender"), Gender.choices),
+        "by_gender": [
+            (label, few_or(count)) for label, count in labelled(counted(confirmed, "gender"), Gender.choices)
+        ],
         "women": [
             ("confirmed", _("Confirmed participants"), share_of_women(confirmed)),
             ("speakers", _("Speakers"), share_of_women(Speaker.objects.filter(pk__in=speakers.values("pk")))),

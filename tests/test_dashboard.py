@@ -87,7 +87,7 @@ def test_the_figures_equal_the_hand_counted_ones(mixed, django_assert_max_num_qu
     )
     assert dict(figures["media_by_outlet"])["Television"] == 1
     assert [count for _day, count in figures["per_day"]] == [7]
-    assert dict(figures["by_gender"])["Prefer not to say"] == 1
+    assert dict(figures["by_gender"])["Prefer not to say"] == "1 to 4"  # one person: given as a range
 
 
 def test_no_share_is_claimed_when_nobody_said_their_gender(registration_open):
@@ -106,7 +106,17 @@ def test_organisers_open_it_from_the_admin_index_and_door_staff_cannot(client, m
     url = reverse("admin:registration_dashboard")
     assert url in index
     page = client.get(url).content.decode()
-    assert "75.0 %" in page
+    assert "75.0 %" not in page  # three women of four who said: too few to show without pointing at anyone
+    assert "Not shown: fewer than 5 people said their gender." in page
     assert "<svg" in page
     sign_in(client, staff_member("dina", "Door staff"))
     assert client.get(url).status_code == 403
+
+
+def test_gender_is_shown_for_groups_large_enough_to_point_at_nobody(registration_open):
+    from registration.dashboard import SMALLEST_GROUP, Share, few_or
+
+    assert not Share(women=3, declared=SMALLEST_GROUP - 1, undeclared=0).shown
+    assert Share(women=3, declared=SMALLEST_GROUP, undeclared=0).shown
+    assert few_or(1) == few_or(4) == "1 to 4"
+    assert (few_or(0), few_or(5)) == (0, 5)
