@@ -74,3 +74,19 @@ def test_runservers_access_log_shows_no_personal_link(tmp_path):
 
     assert "GET /ru/my/[redacted]/" in log
     assert token not in log
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ('"GET /admin/two-factor/code/?next=%2Fmy%2FSecretTokenValue123%2F HTTP/1.1" 302', "/admin/two-factor/code/?"),
+        ("Not Found: /my//SecretTokenValue123/", "Not Found: /my//"),
+        ("Not Found: /ru/MY/SecretTokenValue123/badge.pdf", "badge.pdf"),
+        ('"GET /admin/registration/registration/?q=SecretTokenValue123%40example.org HTTP/1.1" 200', "HTTP/1.1"),
+    ],
+)
+def test_it_redacts_links_and_searches_in_any_spelling(line, kept):
+    from wpsconf.log_filters import redact
+
+    assert "SecretTokenValue123" not in redact(line)
+    assert kept in redact(line)

@@ -133,3 +133,35 @@ def test_a_blocked_resource_is_reported_to_the_log_without_personal_links(client
     assert "SecretTokenValue123" not in caplog.text
     assert client.get("/csp-report/").status_code == 405
     assert client.post("/csp-report/", "not json", content_type="application/csp-report").status_code == 204
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 5000, '{"csp-report": ["not", "a", "report"]}', "{}", ""],
+)
+def test_a_malformed_report_is_answered_and_ignored(client, body, caplog):
+    with caplog.at_level("WARNING", logger="wpsconf.csp"):
+        answer = client.post("/csp-report/", body, content_type="application/csp-report")
+
+    assert answer.status_code == 204
+    assert caplog.records == []
+
+
+def test_a_report_cannot_write_a_line_of_its_own_into_the_log(client, caplog):
+    report = {"csp-report": {"document-uri": "x\nAXES: Successful login by admin", "violated-directive": "img-src"}}
+    with caplog.at_level("WARNING", logger="wpsconf.csp"):
+        client.post("/csp-report/", json.dumps(report), content_type="application/csp-report")
+
+    assert [record.getMessage().count("\n") for record in caplog.records] == [0]
+
+
+def test_a_flood_of_reports_writes_a_limited_number_of_lines(client, caplog, monkeypatch):
+    from wpsconf import security_headers
+
+    monkeypatch.setattr(security_headers, "reports", security_headers.Allowance(most=60))
+    report = json.dumps({"csp-report": {"blocked-uri": "inline", "violated-directive": "script-src"}})
+    with caplog.at_level("WARNING", logger="wpsconf.csp"):
+        for _ in range(100):
+            client.post("/csp-report/", report, content_type="application/csp-report")
+
+    assert len(caplog.records) <= 60

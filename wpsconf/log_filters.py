@@ -4,12 +4,18 @@ import logging
 import re
 
 # /my/<token>/ is the key to a person's registration, /delegation/<token>/ to a focal point's page;
-# logged, either would open it to anyone reading the logs.
-PERSONAL_LINK = re.compile(r"(/(?:my|delegation)/)[^/\s?\"']+")
+# logged, either would open it to anyone reading the logs: also percent-encoded (in a `next=`
+# parameter), and with doubled slashes.
+PERSONAL_LINK = re.compile(r"((?:/|%2F)(?:my|delegation)(?:/|%2F)+)[^/\s?\"'%&]+", re.IGNORECASE)
+# The query string of a request line in an access log: an admin search (`?q=`) holds names
+# and addresses.
+QUERY_IN_REQUEST_LINE = re.compile(r'("[A-Z]+ [^ "?]*\?)[^ "]+')
 
 
 def redact(value):
-    return PERSONAL_LINK.sub(r"\1[redacted]", value) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    return QUERY_IN_REQUEST_LINE.sub(r"\1[redacted]", PERSONAL_LINK.sub(r"\1[redacted]", value))
 
 
 class RedactPersonalLinks(logging.Filter):

@@ -6,11 +6,14 @@ script and style comes from this site's own files, nothing is framed, nothing is
 
 import json
 import logging
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from wpsconf.request_limits import declared_length
 
 logger = logging.getLogger("wpsconf.csp")
 
@@ -33,16 +36,44 @@ def permissions_policy_middleware(get_response: Callable[[HttpRequest], HttpResp
 @require_POST
 def csp_report(request: HttpRequest) -> HttpResponse:
     """A browser's report of something the policy blocked: one warning line (links redacted by the log filter)."""
-    if int(request.META.get("CONTENT_LENGTH") or 0) <= LARGEST_REPORT:
-        try:
-            report = json.loads(request.body).get("csp-report", {})
-        except (ValueError, AttributeError):
-            report = {}
-        if isinstance(report, dict) and report:
-            logger.warning(
-                "content security policy blocked %s (%s) on %s",
-                str(report.get("blocked-uri", "?"))[:200],
-                str(report.get("violated-directive") or report.get("effective-directive", "?"))[:100],
-                str(report.get("document-uri", "?"))[:200],
-            )
+    report = read_report(request) if declared_length(request) <= LARGEST_REPORT and reports.allow() else {}
+    if report:
+        logger.warning(
+            "content security policy blocked %s (%s) on %s",
+            printable(report.get("blocked-uri", "?"), 200),
+            printable(report.get("violated-directive") or report.get("effective-directive", "?"), 100),
+            printable(report.get("document-uri", "?"), 200),
+        )
     return HttpResponse(status=204)
+
+
+def read_report(request: HttpRequest) -> dict:
+    try:
+        report = json.loads(request.body).get("csp-report", {})
+    except (ValueError, AttributeError, RecursionError):
+        return {}
+    return report if isinstance(report, dict) else {}
+
+
+def printable(value, longest: int) -> str:
+    """One line of plain text: a report is written by whoever sends it, and must not forge log lines."""
+    return "".join(character if character.isprintable() else "?" for character in str(value)[:longest])
+
+
+class Allowance:
+    """At most `most` reports a minute per process: a flood of reports must not flood the log."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self.minute = 0
+        self.used = 0
+
+    def allow(self) -> bool:
+        minute = int(time.monotonic() // 60)
+        if minute != self.minute:
+            self.minute, self.used = minute, 0
+        self.used += 1
+        return self.used <= self.most
+
+
+reports = Allowance(most=60)
