@@ -106,11 +106,12 @@ def render_into(email: OutgoingEmail) -> None:
 
 
 def queue_copy(email: OutgoingEmail) -> OutgoingEmail:
-    """The same message once more, as a new row (the organisers' "resend")."""
+    """The same message once more, as a new row (the organisers' "resend"), to the same address:
+    it carries the personal link, which must not follow an address changed since."""
     copy = OutgoingEmail.objects.create(
         registration=email.registration,
         kind=email.kind,
-        to=email.registration.email,
+        to=email.to,
         language=email.language,
         subject=email.subject,
         body_text=email.body_text,

@@ -345,6 +345,21 @@ def test_it_resends_a_copy_of_the_last_email(small_conference, django_capture_on
     assert [attachment[0] for attachment in message.attachments] == ["invitation.ics"]
 
 
+def test_a_resent_email_goes_where_it_went_first_not_to_a_changed_address(
+    small_conference, django_capture_on_commit_callbacks
+):
+    """It carries the personal link: changing the address in the admin must not redirect it."""
+    (registration,) = register_many(small_conference, django_capture_on_commit_callbacks, 1)
+    first_address = registration.email
+    Registration.objects.filter(pk=registration.pk).update(email="someone-else@example.org")
+    outbox.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resend_last_email(Registration.objects.get(pk=registration.pk))
+
+    assert [message.to for message in outbox.outbox] == [[first_address]]
+
+
 def test_it_refuses_to_resend_when_no_email_was_written(small_conference, django_capture_on_commit_callbacks):
     (registration,) = register_many(small_conference, django_capture_on_commit_callbacks, 1)
     registration.emails.all().delete()
