@@ -17,7 +17,14 @@ from kombu.exceptions import OperationalError
 
 from agenda.models import Conference
 from registration import audit, badges, checkin, corrections, dashboard, exports, mail, services, tasks
-from registration.models import BadgeSheet, IdentityCorrection, OutgoingEmail, Registration
+from registration.models import (
+    ALL_CATEGORY_FIELDS,
+    IDENTITY_FIELDS,
+    BadgeSheet,
+    IdentityCorrection,
+    OutgoingEmail,
+    Registration,
+)
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.audit import history_of
 from wpsconf.log_filters import redact
@@ -222,8 +229,9 @@ class RegistrationAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.identity_is_frozen:
-            # Vetted: who the person is changes only through a correction the registrant sends.
-            return (*self.readonly_fields, *obj.identity_fields())
+            # Vetted: who the person is changes only through a correction the registrant sends
+            # (and another category's details, which are not theirs, not at all).
+            return (*self.readonly_fields, *IDENTITY_FIELDS, *ALL_CATEGORY_FIELDS)
         return self.readonly_fields
 
     def get_search_results(self, request, queryset, search_term):

@@ -18,10 +18,10 @@ from registration import services
 from registration.models import LinkRequest
 from registration.tasks import answer_link_request
 from tests.factories import register
+from tests.test_settings import STRONG_KEY
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[1]
-STRONG_KEY = "Zq8v3Jm1Xr7Kp2Lw9Nt4Yb6Hc0Fd5Gs8Ue3Ia7Ok1Pj2Qm9Rn4Tz"
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Settings come from the environment and say loudly what is wrong."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from wpsconf.settings import env_bool, env_int, env_list
 
 ROOT = Path(__file__).resolve().parents[1]
-STRONG_KEY = "Zq8v3Jm1Xr7Kp2Lw9Nt4Yb6Hc0Fd5Gs8Ue3Ia7Ok1Pj2Qm9Rn4Tz"
+# Made up for the run: a key written down here would be one anybody can read.
+STRONG_KEY = secrets.token_urlsafe(50)
 
 
 def load_settings(**environment: str) -> subprocess.CompletedProcess:
@@ -41,6 +43,8 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
         "test-only-not-a-secret",
         "short-but-random-Zq8v3Jm1Xr7Kp2",
         "s" * 60,
+        "change-me-to-a-long-random-string" * 2,  # the placeholder, lengthened
+        "a" * 55 + "bcdef",  # long, but hardly random
     ],
 )
 def test_it_refuses_a_placeholder_or_weak_key_when_debug_is_off(key):

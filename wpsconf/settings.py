@@ -83,7 +83,11 @@ if not SECRET_KEY:
             f"development key. {HOW_TO_MAKE_A_KEY}"
         )
     SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105  (DEBUG only)
-elif not DEBUG and (SECRET_KEY in PLACEHOLDER_SECRET_KEYS or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+elif not DEBUG and (
+    any(placeholder in SECRET_KEY for placeholder in PLACEHOLDER_SECRET_KEYS)
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 10  # a random key of hexadecimal digits has 16
+):
     raise ImproperlyConfigured(
         "SECRET_KEY is a placeholder or too weak: it must be at least 50 random characters, never the "
         f"example's. {HOW_TO_MAKE_A_KEY}"
