@@ -136,6 +136,9 @@ class Conference(models.Model):
     def local(self, moment: datetime) -> datetime:
         return timezone.localtime(moment, self.tzinfo)
 
+    def local_time_label(self, moment: datetime) -> str:
+        return self.local(moment).strftime("%H:%M")
+
     @property
     def local_date(self) -> date:
         return self.local(self.starts_at).date()
@@ -292,11 +295,50 @@ class Session(models.Model):
         return self.title
 
     def clean(self) -> None:
-        from agenda.services import session_schedule_errors
-
-        errors = session_schedule_errors(self)
+        errors = self.schedule_errors()
         if errors:
             raise ValidationError(errors)
+
+    def overlaps(self, other: "Session") -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+    def schedule_errors(self) -> dict[str, str]:
+        """Field errors for a session that ends too early, leaves its day, or clashes in its room."""
+        if not (self.starts_at and self.ends_at):
+            return {}
+        if self.ends_at <= self.starts_at:
+            return {"ends_at": _("A session must end after it starts.")}
+        conference = self.conference if Session.conference.is_cached(self) or self.conference_id else None
+        errors: dict[str, str] = {}
+        if conference and conference.starts_at and conference.ends_at:
+            if self.starts_at < conference.starts_at:
+                errors["starts_at"] = _("The session starts before the conference day begins (%(time)s).") % {
+                    "time": conference.local_time_label(conference.starts_at)
+                }
+            if self.ends_at > conference.ends_at:
+                errors["ends_at"] = _("The session ends after the conference day ends (%(time)s).") % {
+                    "time": conference.local_time_label(conference.ends_at)
+                }
+        if self.room_id and self.conference_id and self.room.conference_id != self.conference_id:
+            errors["room"] = _("This room belongs to another conference.")
+        elif self.room_id and self.conference_id:
+            clash = (
+                Session.objects.filter(
+                    conference_id=self.conference_id,
+                    room_id=self.room_id,
+                    starts_at__lt=self.ends_at,
+                    ends_at__gt=self.starts_at,
+                )
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if clash:
+                errors["room"] = _("This room is already taken by “%(title)s” from %(start)s to %(end)s.") % {
+                    "title": clash.title,
+                    "start": clash.conference.local_time_label(clash.starts_at),
+                    "end": clash.conference.local_time_label(clash.ends_at),
+                }
+        return errors
 
     def get_interpretation_languages_display(self) -> list[str]:
         labels = dict(InterpretationLanguage.choices)

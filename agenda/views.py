@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from agenda import services
+from agenda import feeds, services
 from agenda.models import PILLAR_DESCRIPTIONS, Conference, DialogueChair, NationalActionPlan, OutcomeDocument
 
 
@@ -60,7 +60,7 @@ def agenda_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def agenda_ics(request: HttpRequest) -> HttpResponse:
     conference = published_conference(request)
-    body = services.programme_calendar(
+    body = feeds.programme_calendar(
         conference,
         services.programme(conference),
         agenda_url=request.build_absolute_uri(reverse("agenda:agenda")),
@@ -75,8 +75,8 @@ def agenda_json(request: HttpRequest) -> JsonResponse:
     conference = published_conference(request)
     return JsonResponse(
         {
-            "conference": services.conference_as_dict(conference),
-            "sessions": [services.session_as_dict(conference, s) for s in services.programme(conference)],
+            "conference": feeds.conference_as_dict(conference),
+            "sessions": [feeds.session_as_dict(conference, s) for s in services.programme(conference)],
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from agenda.services import conference_invitation
+from agenda.feeds import conference_invitation
 from registration.models import OutgoingEmail, Registration
 
 logger = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from agenda.feeds import conference_invitation
 from agenda.models import Conference
-from agenda.services import conference_invitation
 from registration import badges, checkin, corrections, erasure, services
 from registration.forms import CorrectionForm, DetailsForm, LostLinkForm, NeedsForm, RegistrationForm
 from registration.mail import personal_url
