@@ -159,7 +159,7 @@ class AccreditationRequestAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
     def audit_history(self, obj: AccreditationRequest) -> str:
         entries = history_of(
             obj,
-            reasons={**registration_audit.LABELS, **dict(AccreditationDecision.Action.choices)},
+            reasons={**registration_audit.labels(), **dict(AccreditationDecision.Action.choices)},
             by_the_registrant={AccreditationDecision.Action.RESUBMITTED},
         )
         return render_to_string("admin/_audit_history.html", {"entries": entries})

@@ -12,16 +12,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accreditation.mail import MediaEmailKind as Kind
 from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, AccreditationRequest
 from agenda.models import Conference
-from registration import mail
+from outbox.services import queue_email
 from registration import services as registration_services
-from registration.models import OutgoingEmail, Registration
+from registration.models import EmailKind, Registration
 from wpsconf.storage import private_storage, random_name
 
 Status = AccreditationRequest.Status
 Action = AccreditationDecision.Action
-Kind = OutgoingEmail.Kind
+FIRST_EMAIL = {Registration.Status.PENDING: Kind.RECEIVED, Registration.Status.WAITLISTED: EmailKind.WAITLISTED}
 UNDER_REVIEW = (Status.PENDING, Status.MORE_INFO)
 
 
@@ -52,6 +53,7 @@ def request_accreditation(
             along_with=lambda registration: AccreditationRequest.objects.create(
                 registration=registration, submitted_at=registration.created_at, **details, **stored
             ),
+            first_email=FIRST_EMAIL,
         )
     except BaseException:
         delete_stored(stored.values())  # nothing refers to them: the transaction did not happen
@@ -117,9 +119,7 @@ def approve(request: AccreditationRequest, *, by, message: str = "") -> Accredit
     ):
         raise ValidationError(_("No media seat is free. Raise the media seats or wait for one to be given up."))
     decide(request, Status.APPROVED, Action.APPROVED, by=by, message=message.strip())
-    registration_services.change_status(
-        registration, Registration.Status.CONFIRMED, kind=Kind.MEDIA_APPROVED, queued_at=None
-    )
+    registration_services.change_status(registration, Registration.Status.CONFIRMED, kind=Kind.APPROVED, queued_at=None)
     return request
 
 
@@ -129,7 +129,7 @@ def ask_for_more_information(request: AccreditationRequest, *, message: str, by)
     _conference, request = locked_request(request)
     refuse_unless_under_review(request)
     decide(request, Status.MORE_INFO, Action.MORE_INFO, by=by, message=message)
-    mail.queue_email(request.registration, Kind.MEDIA_MORE_INFO)
+    queue_email(request.registration, Kind.MORE_INFO)
     return request
 
 
@@ -150,7 +150,7 @@ def reject(request: AccreditationRequest, *, reason: str, by) -> AccreditationRe
     conference, request = locked_request(request)
     refuse_unless_under_review(request)
     decide(request, Status.REJECTED, Action.REJECTED, by=by, message=reason)
-    close(request, conference, kind=Kind.MEDIA_REJECTED, reason=reason)
+    close(request, conference, kind=Kind.REJECTED, reason=reason)
     return request
 
 
@@ -162,7 +162,7 @@ def revoke(request: AccreditationRequest, *, reason: str, by) -> AccreditationRe
         raise ValidationError(_("Only an approved accreditation can be revoked."))
     refuse_if_withdrawn(request)
     decide(request, Status.REVOKED, Action.REVOKED, by=by, message=reason)
-    close(request, conference, kind=Kind.MEDIA_REVOKED, reason=reason)
+    close(request, conference, kind=Kind.REVOKED, reason=reason)
     return request
 
 

@@ -31,6 +31,8 @@ from urllib.parse import urlencode
 import psycopg
 from psycopg import sql
 
+from outbox.models import OutgoingEmail
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"  # the only host this script ever talks to
@@ -413,7 +415,7 @@ def run_rounds(args: argparse.Namespace, clients: list[Client], server_pid: int)
 def database_counts(conference_id: int) -> dict[str, int]:
     from django.db.models import Count
 
-    from registration.models import OutgoingEmail, Registration
+    from registration.models import Registration
 
     by_status = dict(
         Registration.objects.filter(conference_id=conference_id)
@@ -433,7 +435,6 @@ def database_counts(conference_id: int) -> dict[str, int]:
 
 def drain_outbox(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> dict:
     """Start one Celery worker and time it until every queued email is sent."""
-    from registration.models import OutgoingEmail
 
     log = (workdir / "worker.log").open("w")
     worker = subprocess.Popen(  # noqa: S603  (our own venv's celery, fixed arguments)

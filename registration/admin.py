@@ -16,32 +16,19 @@ from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError
 
 from agenda.models import Conference
-from registration import audit, badges, checkin, corrections, dashboard, exports, mail, services, tasks
+from outbox.admin import OutgoingEmailAdmin, OutgoingEmailInline
+from outbox.models import OutgoingEmail
+from registration import audit, badges, checkin, corrections, dashboard, exports, services, tasks
 from registration.models import (
     ALL_CATEGORY_FIELDS,
     IDENTITY_FIELDS,
     BadgeSheet,
     IdentityCorrection,
-    OutgoingEmail,
     Registration,
 )
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.audit import history_of
-from wpsconf.log_filters import redact
 from wpsconf.search import search
-
-
-class OutgoingEmailInline(admin.TabularInline):
-    model = OutgoingEmail
-    extra = 0
-    can_delete = False
-    fields = ("created_at", "kind", "status", "attempts", "sent_at", "last_error")
-    readonly_fields = fields
-    ordering = ("-created_at", "-pk")
-    verbose_name_plural = _("email history")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class DeclineForm(forms.Form):
@@ -256,7 +243,7 @@ class RegistrationAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
 
     @admin.display(description=_("audit history"))
     def audit_history(self, obj: Registration) -> str:
-        entries = history_of(obj, reasons=audit.LABELS, by_the_registrant=audit.BY_THE_REGISTRANT)
+        entries = history_of(obj, reasons=audit.labels(), by_the_registrant=audit.BY_THE_REGISTRANT)
         return render_to_string("admin/_audit_history.html", {"entries": entries})
 
     @admin.display(description=_("accreditation"))
@@ -396,46 +383,14 @@ class RegistrationAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
         )
 
 
-WITH_PERSONAL_LINKS = ("body_text", "body_html", "calendar")
+admin.site.unregister(OutgoingEmail)
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
-    list_display = ("created_at", "registration", "kind", "language", "status", "attempts", "sent_at", "last_error")
-    list_filter = ("status", "kind", "language")
-    search_fields = ("registration__reference", "to")
-    list_select_related = ("registration",)
-    # The bodies carry the person's personal link: staff read them with the link blanked out.
-    readonly_fields = [
-        *(field.name for field in OutgoingEmail._meta.fields if field.name not in WITH_PERSONAL_LINKS),
-        "text_shown",
-        "html_shown",
-    ]
-    exclude = WITH_PERSONAL_LINKS
-    actions = ["retry"]
-    view_on_site = False
+class EmailAdmin(OutgoingEmailAdmin):
+    """The outbox's list of emails, searchable by the registration's reference too."""
 
-    @admin.display(description=_("text"))
-    def text_shown(self, email: OutgoingEmail) -> str:
-        return redact(email.body_text)
-
-    @admin.display(description=_("HTML"))
-    def html_shown(self, email: OutgoingEmail) -> str:
-        return redact(email.body_html)  # shown as escaped source, never rendered in the admin
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.action(description=_("Retry the selected failed emails"), permissions=["change"])
-    def retry(self, request, queryset) -> None:
-        count = mail.retry_failed(queryset)
-        self.message_user(
-            request,
-            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count) % {"count": count},
-        )
+    search_fields = ("recipient__reference", "to")
 
 
 @admin.register(BadgeSheet)

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from registration.models import OutgoingEmail, Registration
+from outbox import kinds
+from registration.models import EmailKind, Registration
 
 
 class Reason(TextChoices):
@@ -25,14 +26,17 @@ class Reason(TextChoices):
     ERASED = "erased", _("Personal data erased")
 
 
-# A status change is recorded under the email it sends ("Registration confirmed", …).
-LABELS = {**dict(OutgoingEmail.Kind.choices), **dict(Reason.choices)}
+def labels() -> dict[str, str]:
+    """A status change is recorded under the email it sends ("Registration confirmed", …)."""
+    return {**dict(kinds.choices()), **dict(Reason.choices)}
+
+
 BY_THE_REGISTRANT = {
     Reason.REGISTERED,
     Reason.REGISTRANT,
     Reason.CORRECTION_REQUESTED,
     Reason.CORRECTION_WITHDRAWN,
-    OutgoingEmail.Kind.CANCELLED,
+    EmailKind.CANCELLED,
 }
 
 

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_countries.fields import Country, CountryField
 
-from registration import mail
+from outbox.services import queue_email
 from registration.audit import Reason
-from registration.models import IdentityCorrection, OutgoingEmail, Registration
+from registration.models import EmailKind, IdentityCorrection, Registration
 from registration.services import locked_registration
 from wpsconf.storage import private_storage, random_name
 
@@ -136,7 +136,7 @@ def accept_correction(correction: IdentityCorrection, *, by) -> IdentityCorrecti
     if correction.photo:
         replace_badge_photo(registration, correction, by=by)
     close(correction, registration, Status.ACCEPTED, by=by, reason=Reason.CORRECTION_ACCEPTED)
-    mail.queue_email(registration, OutgoingEmail.Kind.CORRECTION_ACCEPTED)
+    queue_email(registration, EmailKind.CORRECTION_ACCEPTED)
     return correction
 
 
@@ -147,7 +147,7 @@ def refuse_correction(correction: IdentityCorrection, *, reason: str, by) -> Ide
     registration, correction = locked_correction(correction)
     correction.reason = reason.strip()
     close(correction, registration, Status.REFUSED, by=by, reason=Reason.CORRECTION_REFUSED)
-    mail.queue_email(registration, OutgoingEmail.Kind.CORRECTION_REFUSED)
+    queue_email(registration, EmailKind.CORRECTION_REFUSED)
     return correction
 
 

@@ -17,13 +17,13 @@ from django.utils import timezone
 
 from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, AccreditationRequest
 from agenda.models import Conference
+from outbox.services import forget_emails_to
 from registration import services, tasks
 from registration.audit import Reason, record_changes
 from registration.models import (
     BadgeSheet,
     IdentityCorrection,
     LinkRequest,
-    OutgoingEmail,
     Registration,
     new_reference,
     new_token,
@@ -74,13 +74,7 @@ def anonymise(registrations: QuerySet) -> int:
             reference=new_reference(),
             token=new_token(),
         )
-    unsent = Q(status=OutgoingEmail.Status.QUEUED)
-    OutgoingEmail.objects.filter(unsent, registration_id__in=ids).update(
-        status=OutgoingEmail.Status.FAILED, next_attempt_at=None
-    )
-    OutgoingEmail.objects.filter(registration_id__in=ids).update(
-        to="anonymised@invalid.example", subject="", body_text="", body_html="", calendar="", last_error="anonymised"
-    )
+    forget_emails_to(ids)
     for request in AccreditationRequest.objects.filter(registration_id__in=ids):
         for field in DOCUMENT_FIELDS:
             setattr(request, field, "")  # django-cleanup deletes the files once this commits

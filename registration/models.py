@@ -289,61 +289,19 @@ class IdentityCorrection(models.Model):
         return self.status == self.Status.PENDING
 
 
-class OutgoingEmail(models.Model):
-    """One email to one registrant: written with the change that causes it, sent by a Celery task."""
+class EmailKind(models.TextChoices):
+    """The emails registration sends through the outbox (media decisions are accreditation's)."""
 
-    class Kind(models.TextChoices):
-        RECEIVED = "received", _("Registration received")
-        CONFIRMED = "confirmed", _("Registration confirmed")
-        WAITLISTED = "waitlisted", _("Placed on the waiting list")
-        PROMOTED = "promoted", _("Promoted from the waiting list")
-        DECLINED = "declined", _("Registration declined")
-        CANCELLED = "cancelled", _("Registration cancelled")
-        LINK_RESENT = "link_resent", _("Personal link sent again")
-        MEDIA_RECEIVED = "media_received", _("Accreditation request received")
-        MEDIA_APPROVED = "media_approved", _("Accreditation approved")
-        MEDIA_MORE_INFO = "media_more_info", _("More information needed for accreditation")
-        MEDIA_REJECTED = "media_rejected", _("Accreditation rejected")
-        MEDIA_REVOKED = "media_revoked", _("Accreditation revoked")
-        REMINDER = "reminder", _("Reminder the day before")
-        CORRECTION_ACCEPTED = "correction_accepted", _("Correction of identity accepted")
-        CORRECTION_REFUSED = "correction_refused", _("Correction of identity refused")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    to = models.EmailField(_("to"))
-    language = models.CharField(_("language"), max_length=8)
-    # Rendered at the first attempt to send, and kept as the record of what was sent.
-    subject = models.CharField(_("subject"), max_length=300, blank=True)
-    body_text = models.TextField(_("text"), blank=True)
-    body_html = models.TextField(_("HTML"), blank=True)
-    calendar = models.TextField(_("calendar attachment"), blank=True)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("email")
-        verbose_name_plural = _("emails")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due_idx")]
-        constraints = [
-            # However often the reminder run fires, each person gets one reminder.
-            models.UniqueConstraint(
-                fields=["registration"], condition=Q(kind="reminder"), name="one_reminder_per_registration"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.get_status_display()})"
+    RECEIVED = "received", _("Registration received")
+    CONFIRMED = "confirmed", _("Registration confirmed")
+    WAITLISTED = "waitlisted", _("Placed on the waiting list")
+    PROMOTED = "promoted", _("Promoted from the waiting list")
+    DECLINED = "declined", _("Registration declined")
+    CANCELLED = "cancelled", _("Registration cancelled")
+    LINK_RESENT = "link_resent", _("Personal link sent again")
+    REMINDER = "reminder", _("Reminder the day before")
+    CORRECTION_ACCEPTED = "correction_accepted", _("Correction of identity accepted")
+    CORRECTION_REFUSED = "correction_refused", _("Correction of identity refused")
 
 
 class LinkRequest(models.Model):

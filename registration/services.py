@@ -6,7 +6,7 @@ order people joined it. Media have seats and a waiting list of their own (the
 conference's media seats); everyone else shares the attendees' seats.
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -19,15 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import Conference
-from registration import mail
+from outbox.models import OutgoingEmail
+from outbox.services import queue_copy, queue_email
 from registration.audit import Reason
-from registration.models import IdentityCorrection, LinkRequest, OutgoingEmail, Registration
+from registration.models import EmailKind as Kind
+from registration.models import IdentityCorrection, LinkRequest, Registration
 
 Status = Registration.Status
-Kind = OutgoingEmail.Kind
 MEDIA = Registration.Category.MEDIA
 FIRST_EMAIL = {Status.PENDING: Kind.RECEIVED, Status.CONFIRMED: Kind.CONFIRMED, Status.WAITLISTED: Kind.WAITLISTED}
-FIRST_MEDIA_EMAIL = {Status.PENDING: Kind.MEDIA_RECEIVED, Status.WAITLISTED: Kind.WAITLISTED}
 
 
 class Window(StrEnum):
@@ -117,12 +117,13 @@ def register_attendee(
     details: dict,
     language: str,
     along_with: Callable[[Registration], object] | None = None,
+    first_email: Mapping[str, str] = FIRST_EMAIL,
 ) -> Outcome:
     """Register one person, or, for an address already registered, mail its existing link.
 
     Either way exactly one email goes out, and the caller shows the same page.
     `along_with` writes what belongs to a new registration in the same transaction
-    (a media applicant's accreditation request).
+    (a media applicant's accreditation request); `first_email` names its first email by status.
     """
     email = details["email"]
     media = details["category"] == MEDIA
@@ -154,7 +155,7 @@ def register_attendee(
             registration.save(force_insert=True)
             if along_with:
                 along_with(registration)
-            mail.queue_email(registration, (FIRST_MEDIA_EMAIL if media else FIRST_EMAIL)[status])
+            queue_email(registration, first_email[status])
             return Outcome(registration, created=True)
     except IntegrityError:
         # The same address registered at the same moment (only possible without row locks, on SQLite).
@@ -219,22 +220,13 @@ def mail_link_again(registration: Registration) -> bool:
     recent = registration.emails.filter(kind=Kind.LINK_RESENT, created_at__gte=an_hour_ago).count()
     if recent >= LINK_EMAILS_PER_HOUR:
         return False
-    mail.queue_email(registration, Kind.LINK_RESENT)
+    queue_email(registration, Kind.LINK_RESENT)
     return True
 
 
-def request_link(*, conference: Conference, email: str) -> LinkRequest:
-    """ "Lost your link?": the same work whatever the address, answered by a worker (`answer_link_request`)."""
-    from registration.tasks import answer_link_request
-
-    link_request = LinkRequest.objects.create(conference=conference, email=email.strip())
-    # robust: with the broker down the request waits for the sweep (`answer_waiting_link_requests`).
-    transaction.on_commit(lambda: answer_link_request.delay(link_request.pk), robust=True)
-    return link_request
-
-
 def answer_link_request(link_request_id: int) -> None:
-    """Mail the personal link to a registered address, within its hourly allowance; nothing otherwise."""
+    """The worker's half of "Lost your link?" (`registration.lost_link`): mail the personal link
+    to a registered address, within its hourly allowance; nothing otherwise."""
     with transaction.atomic():
         link_request = (
             LinkRequest.objects.select_for_update(skip_locked=True, of=("self",))
@@ -296,7 +288,7 @@ def change_status(registration: Registration, status: str, *, kind: str, **field
         registration.corrections.filter(status=IdentityCorrection.Status.PENDING).update(
             status=IdentityCorrection.Status.WITHDRAWN, decided_at=registration.status_changed_at
         )
-    mail.queue_email(registration, kind)
+    queue_email(registration, kind)
     return registration
 
 
@@ -406,7 +398,7 @@ def send_reminders(now: datetime | None = None) -> int:
     """On the day before a conference, remind each confirmed person, once; how many were queued.
 
     Celery beat runs this every hour: a run that fires twice, or two at once, queue nothing
-    more (the unique reminder per registration decides).
+    more (the outbox keeps one reminder per registration).
     """
     now = now or timezone.now()
     queued = 0
@@ -417,7 +409,7 @@ def send_reminders(now: datetime | None = None) -> int:
         for registration in due.select_related("conference").iterator():
             try:
                 with transaction.atomic():
-                    mail.queue_email(registration, Kind.REMINDER)
+                    queue_email(registration, Kind.REMINDER, once=Kind.REMINDER)
             except IntegrityError:
                 continue  # another run queued it a moment ago
             queued += 1
@@ -426,8 +418,8 @@ def send_reminders(now: datetime | None = None) -> int:
 
 @transaction.atomic
 def resend_last_email(registration: Registration) -> OutgoingEmail:
-    # The reminder goes once (a constraint says so); "again" means the last email before it.
+    # The reminder goes once (the outbox's `once` says so); "again" means the last email before it.
     last = registration.emails.exclude(kind=Kind.REMINDER).order_by("-created_at", "-pk").first()
     if last is None:
         raise ValidationError(_("No email has been sent to this person yet."))
-    return mail.queue_copy(last)
+    return queue_copy(last)

@@ -1,19 +1,6 @@
 from celery import shared_task
 
-from registration import badges, mail, services
-
-
-@shared_task(bind=True, acks_late=True, max_retries=None)
-def send_email(self, email_id: int) -> None:
-    retry_in = mail.deliver(email_id)
-    # In-process (eager) runs have no broker to wait on: the beat sweep retries instead.
-    if retry_in is not None and not self.request.is_eager:
-        raise self.retry(countdown=retry_in)
-
-
-@shared_task(acks_late=True)
-def requeue_unsent_emails() -> int:
-    return mail.requeue_due_emails()
+from registration import badges, services
 
 
 @shared_task(acks_late=True)

@@ -19,6 +19,7 @@ from agenda.feeds import conference_invitation
 from agenda.models import Conference
 from registration import badges, checkin, corrections, erasure, services
 from registration.forms import CorrectionForm, DetailsForm, LostLinkForm, NeedsForm, RegistrationForm
+from registration.lost_link import request_link
 from registration.mail import personal_url
 from registration.models import Registration, new_reference
 from wpsconf.clients import client_key
@@ -90,7 +91,7 @@ def lost_link(request: HttpRequest) -> HttpResponse:
         return rate_limited(request)
     form = LostLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.request_link(conference=conference, email=form.cleaned_data["email"])
+        request_link(conference=conference, email=form.cleaned_data["email"])
         return render(request, "registration/link_sent.html", {"conference": conference})
     return render(request, "registration/lost_link.html", {"conference": conference, "form": form})
 

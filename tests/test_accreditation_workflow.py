@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from accreditation import services
+from accreditation.mail import MediaEmailKind
 from accreditation.models import AccreditationDecision, AccreditationRequest
 from registration import services as registration_services
-from registration.models import OutgoingEmail, Registration
+from registration.models import EmailKind, Registration
 from tests.conftest import registration_details
 from tests.documents import image_bytes, pdf_bytes, person_and_accreditation, upload
 from wpsconf import uploads
@@ -88,7 +89,7 @@ def test_it_creates_the_media_registration_and_its_request_together(conference, 
         assert re.fullmatch(r"accreditation/[\w-]{32}\.(png|pdf|jpg)", document.name)  # random, not the sender's
     [email] = emails_to(request)
     assert email.subject == subject_in("kk", "Accreditation request received (%(reference)s)", registration)
-    assert list(registration.emails.values_list("kind", flat=True)) == [OutgoingEmail.Kind.MEDIA_RECEIVED]
+    assert list(registration.emails.values_list("kind", flat=True)) == [MediaEmailKind.RECEIVED]
 
 
 def test_it_creates_nothing_for_a_known_address_and_mails_the_link(applied, django_capture_on_commit_callbacks):
@@ -100,7 +101,7 @@ def test_it_creates_nothing_for_a_known_address_and_mails_the_link(applied, djan
 
     assert not outcome.created
     assert AccreditationRequest.objects.count() == 1
-    assert [email.kind for email in applied.registration.emails.order_by("pk")][-1] == OutgoingEmail.Kind.LINK_RESENT
+    assert [email.kind for email in applied.registration.emails.order_by("pk")][-1] == EmailKind.LINK_RESENT
     stored = [path for path in Path(private_storage.location).rglob("*") if path.is_file()]
     assert len(stored) == 3  # the refused second set of documents was never written
 
@@ -118,7 +119,7 @@ def test_media_have_their_own_seats_and_waiting_list(conference, django_capture_
     assert registration_services.seats_taken(conference, media=True) == 2
     assert registration_services.seats_taken(conference, media=False) == 2
     assert registration_services.waiting_list_position(media[2].registration) == 1
-    assert media[2].registration.emails.get().kind == OutgoingEmail.Kind.WAITLISTED
+    assert media[2].registration.emails.get().kind == EmailKind.WAITLISTED
 
 
 def test_an_attendee_never_takes_a_media_seat(conference, django_capture_on_commit_callbacks):
@@ -176,7 +177,7 @@ def test_each_email_keeps_the_message_it_was_written_with(applied, reviewer, dja
     """Queued but not yet sent, the first request must not show the second's words."""
     services.ask_for_more_information(applied, message="First: the press card's back side.", by=reviewer)
     services.ask_for_more_information(applied, message="Second: a sharper photo.", by=reviewer)
-    first, second = applied.registration.emails.filter(kind=OutgoingEmail.Kind.MEDIA_MORE_INFO).order_by("pk")
+    first, second = applied.registration.emails.filter(kind=MediaEmailKind.MORE_INFO).order_by("pk")
     assert "First: the press card" in first.body_text
     assert "Second" not in first.body_text
     assert "Second: a sharper photo." in second.body_text
@@ -187,7 +188,7 @@ def test_more_information_needs_a_message(applied, reviewer, message):
     with pytest.raises(ValidationError, match="Say what the applicant"):
         services.ask_for_more_information(applied, message=message, by=reviewer)
     assert fresh(applied).status == Status.PENDING
-    assert not applied.registration.emails.filter(kind=OutgoingEmail.Kind.MEDIA_MORE_INFO).exists()
+    assert not applied.registration.emails.filter(kind=MediaEmailKind.MORE_INFO).exists()
 
 
 def test_new_documents_through_the_personal_link_put_the_request_back_to_pending(

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def history(registration: Registration):
     from registration import audit
 
-    return history_of(registration, reasons=audit.LABELS, by_the_registrant=audit.BY_THE_REGISTRANT)
+    return history_of(registration, reasons=audit.labels(), by_the_registrant=audit.BY_THE_REGISTRANT)
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from django.core import mail as outbox
 from django.db import connection
 
 from accreditation import services as accreditation_services
-from registration import services
-from registration.models import OutgoingEmail, Registration
+from outbox.models import OutgoingEmail
+from registration import lost_link, services
+from registration.models import Registration
 from tests.conftest import registration_details
 from tests.documents import person_and_accreditation
 
@@ -131,7 +132,7 @@ def test_it_never_overfills_while_people_register_and_cancel_at_once(small_confe
     assert active(small_conference) == CAPACITY
     assert small_conference.registrations.filter(status="cancelled").count() == 5
     # Each cancellation freed one seat, always while the five early arrivals were still in line.
-    promoted = set(OutgoingEmail.objects.filter(kind="promoted").values_list("registration_id", flat=True))
+    promoted = set(OutgoingEmail.objects.filter(kind="promoted").values_list("recipient_id", flat=True))
     assert promoted == first_waiting
     for registration in Registration.objects.filter(pk__in=promoted):
         assert registration.status == "confirmed"
@@ -148,7 +149,7 @@ def test_it_mails_a_link_only_three_times_however_many_ask_at_once(small_confere
     OutgoingEmail.objects.all().delete()  # only the link emails count here
 
     run_together(
-        [lambda: services.request_link(conference=small_conference, email="PERSON001@example.org") for _ in range(8)]
+        [lambda: lost_link.request_link(conference=small_conference, email="PERSON001@example.org") for _ in range(8)]
     )
 
     assert OutgoingEmail.objects.filter(kind="link_resent").count() == 3

@@ -10,8 +10,9 @@ from django.urls import reverse
 from PIL import Image
 
 from accreditation import services as accreditation_services
+from outbox.models import OutgoingEmail
 from registration import badges, checkin, corrections, services
-from registration.models import IdentityCorrection, OutgoingEmail, Registration
+from registration.models import IdentityCorrection, Registration
 from tests.conftest import sign_in, staff_member
 from tests.documents import image_bytes, person_and_accreditation, upload
 from tests.factories import confirmed, details_form, register
@@ -218,7 +219,7 @@ def test_a_refusal_needs_a_reason_and_mails_it_in_the_registrants_language(
     assert (dana.organisation, dana.status) == ("Senate of the Parliament of the Republic of Kazakhstan", "confirmed")
     [email] = outbox.outbox
     assert "The Senate confirms no such change." in email.body
-    assert OutgoingEmail.objects.filter(registration=dana, kind="correction_refused", language="kk").exists()
+    assert OutgoingEmail.objects.filter(recipient=dana, kind="correction_refused", language="kk").exists()
 
 
 def test_registration_admin_keeps_a_vetted_identity_read_only(organiser, aigerim):

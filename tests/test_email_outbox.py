@@ -14,9 +14,12 @@ from celery.worker import state as worker_state
 from django.core import mail as outbox
 from django.utils import timezone
 
+from outbox import delivery
+from outbox.models import OutgoingEmail
+from outbox.services import retry_failed
+from outbox.tasks import requeue_unsent_emails, send_email  # registered before any worker starts
 from registration import mail, services
-from registration.models import OutgoingEmail, Registration
-from registration.tasks import send_email  # registered before any worker starts
+from registration.models import Registration
 from tests.conftest import registration_details
 
 NAME = "Әйгерім Қасымова"
@@ -98,7 +101,8 @@ def register_quietly(conference, **overrides) -> Registration:
 
 
 def test_it_waits_longer_after_each_failure_up_to_five_minutes():
-    assert [mail.retry_delay(attempts) for attempts in range(1, 7)] == [5, 15, 45, 135, 300, 300]
+    # No wait is shorter than the sweep's minute: the sweep is the one retry path.
+    assert [delivery.retry_delay(attempts) for attempts in range(1, 7)] == [60, 120, 240, 300, 300, 300]
 
 
 # --- one row, one message ------------------------------------------------------------------------
@@ -112,8 +116,8 @@ def test_it_sends_a_row_once_however_often_its_task_runs(conference_2023, django
     assert len(callbacks) == 1
     assert outbox.outbox == []
 
-    assert mail.deliver(email.pk) is None
-    assert mail.deliver(email.pk) is None
+    assert delivery.deliver(email.pk) is None
+    assert delivery.deliver(email.pk) is None
 
     email.refresh_from_db()
     assert len(outbox.outbox) == 1
@@ -132,19 +136,17 @@ def test_it_sends_a_persons_emails_in_the_order_they_were_written(conference_202
     received.next_attempt_at = timezone.now() + timedelta(seconds=45)  # held up by a failed attempt
     received.save()
 
-    wait = mail.deliver(cancelled.pk)
+    assert delivery.deliver(cancelled.pk) is None
 
     cancelled.refresh_from_db()
     assert outbox.outbox == []
-    assert 45 <= wait <= 47  # until the earlier one is due again
     assert (cancelled.status, cancelled.attempts) == ("queued", 0)  # waiting is not a failed attempt
-    assert cancelled.next_attempt_at > received.next_attempt_at
 
     OutgoingEmail.objects.update(next_attempt_at=timezone.now())  # both due: time has passed
-    assert mail.deliver(cancelled.pk) == mail.IN_ORDER_WAIT_SECONDS  # still second in line
-    assert mail.deliver(received.pk) is None
-    OutgoingEmail.objects.filter(pk=cancelled.pk).update(next_attempt_at=timezone.now())
-    assert mail.deliver(cancelled.pk) is None
+    assert delivery.deliver(cancelled.pk) is None  # still second in line
+    assert outbox.outbox == []
+    assert delivery.deliver(received.pk) == cancelled.pk  # sent; the next one in line is named
+    assert delivery.deliver(cancelled.pk) is None
     assert [message.subject.split(" (")[0] for message in outbox.outbox] == [
         "Registration received",
         "Registration cancelled",
@@ -160,13 +162,13 @@ def test_it_fails_an_email_that_cannot_be_built_and_sends_the_next_one(
         services.cancel_registration(registration)
     received, cancelled = OutgoingEmail.objects.order_by("pk")
 
-    def broken_template(registration, kind):
+    def broken_template(registration, kind, **options):
         raise ValueError("a template error")
 
-    monkeypatch.setattr(mail, "render_email", broken_template)
-    assert mail.deliver(received.pk) is None
+    monkeypatch.setattr(mail, "write_email", broken_template)
+    assert delivery.deliver(received.pk) == cancelled.pk  # failed, and the next one may go
     monkeypatch.undo()
-    assert mail.deliver(cancelled.pk) is None
+    assert delivery.deliver(cancelled.pk) is None
 
     received.refresh_from_db()
     assert (received.status, received.last_error) == ("failed", "ValueError")
@@ -174,17 +176,25 @@ def test_it_fails_an_email_that_cannot_be_built_and_sends_the_next_one(
 
 
 @pytest.mark.django_db
-def test_it_waits_for_the_sweep_behind_an_email_whose_task_was_lost(
+def test_the_sweep_sends_a_lost_email_and_then_the_one_that_waited_behind_it(
     conference_2023, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
         registration = register_quietly(conference_2023)
         services.cancel_registration(registration)
-    received, cancelled = OutgoingEmail.objects.order_by("pk")
-    OutgoingEmail.objects.filter(pk=received.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    _received, cancelled = OutgoingEmail.objects.order_by("pk")
+    OutgoingEmail.objects.update(created_at=timezone.now() - timedelta(minutes=2))  # both tasks were lost
 
-    assert mail.deliver(cancelled.pk) == 60  # not every 3 s until the sweep queues the lost one again
+    assert delivery.deliver(cancelled.pk) is None  # not before the lost one
     assert outbox.outbox == []
+
+    assert requeue_unsent_emails() == 2  # eager here: each task runs as it is queued
+
+    assert [message.subject.split(" (")[0] for message in outbox.outbox] == [
+        "Registration received",
+        "Registration cancelled",
+    ]
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {"sent"}
 
 
 @pytest.mark.django_db
@@ -197,37 +207,42 @@ def test_it_defers_with_backoff_while_the_mail_server_is_down_then_gives_up(
     email = OutgoingEmail.objects.get()
 
     before = timezone.now()
-    assert mail.deliver(email.pk) == 5
+    assert delivery.deliver(email.pk) is None
 
     email.refresh_from_db()
     assert email.status == "queued"
     assert email.attempts == 1
-    assert before + timedelta(seconds=4) <= email.next_attempt_at <= timezone.now() + timedelta(seconds=6)
+    assert before + timedelta(seconds=59) <= email.next_attempt_at <= timezone.now() + timedelta(seconds=61)
     assert email.last_error == "ConnectionRefusedError"
     assert registration.email not in email.last_error
     assert "@" not in email.last_error
 
-    assert mail.deliver(email.pk) is None  # not due yet: an early duplicate task does nothing
+    assert delivery.deliver(email.pk) is None  # not due yet: an early duplicate task does nothing
+    email.refresh_from_db()
+    assert email.attempts == 1
     delays = []
     for _ in range(5):
-        OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
-        delays.append(mail.deliver(email.pk))
+        now = timezone.now()
+        OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=now)
+        delivery.deliver(email.pk)
+        email.refresh_from_db()
+        delays.append(round((email.next_attempt_at - now).total_seconds()))
     OutgoingEmail.objects.filter(pk=email.pk).update(
-        next_attempt_at=timezone.now(), created_at=timezone.now() - mail.GIVE_UP_AFTER
+        next_attempt_at=timezone.now(), created_at=timezone.now() - delivery.GIVE_UP_AFTER
     )
-    delays.append(mail.deliver(email.pk))
+    delivery.deliver(email.pk)
 
     email.refresh_from_db()
-    assert delays == [15, 45, 135, 300, 300, None]
+    assert delays == [120, 240, 300, 300, 300]
     assert email.status == "failed"
     assert email.attempts == 7
     assert email.next_attempt_at is None
     assert email.last_error == "ConnectionRefusedError"
-    assert mail.deliver(email.pk) is None  # a failed row is left alone
+    assert delivery.deliver(email.pk) is None  # a failed row is left alone
     assert outbox.outbox == []
 
     with django_capture_on_commit_callbacks(execute=False):
-        assert mail.retry_failed(OutgoingEmail.objects.all()) == 1
+        assert retry_failed(OutgoingEmail.objects.all()) == 1
 
     email.refresh_from_db()
     assert email.status == "queued"
@@ -245,7 +260,7 @@ def test_it_finds_rows_whose_send_is_overdue_or_was_lost(conference_2023, django
 
     def row(**fields) -> OutgoingEmail:
         return OutgoingEmail.objects.create(
-            registration=registration,
+            recipient=registration,
             kind="received",
             to=registration.email,
             language="en",
@@ -265,7 +280,7 @@ def test_it_finds_rows_whose_send_is_overdue_or_was_lost(conference_2023, django
     failed = row(status="failed", next_attempt_at=None, attempts=10)
     OutgoingEmail.objects.filter(pk=failed.pk).update(created_at=now - timedelta(hours=1))
 
-    due = set(mail.due_emails().values_list("pk", flat=True))
+    due = set(delivery.due_emails().values_list("pk", flat=True))
 
     assert due == {retry_due.pk, lost.pk}
     assert fresh.pk not in due
@@ -287,7 +302,7 @@ def test_it_sends_a_deferred_email_once_the_mail_server_is_back(
     assert email.next_attempt_at > timezone.now()
 
     smtp_server.start()
-    assert mail.requeue_due_emails() == 1
+    assert requeue_unsent_emails() == 1
 
     assert len(smtp_server.messages) == 1
     envelope = smtp_server.messages[0]
@@ -304,7 +319,7 @@ def test_it_sends_a_deferred_email_once_the_mail_server_is_back(
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 2)
 
-    assert mail.requeue_due_emails() == 0
+    assert requeue_unsent_emails() == 0
     assert len(smtp_server.messages) == 1
 
 
@@ -354,10 +369,8 @@ def test_it_sweeps_for_unsent_email_every_minute(settings):
     """Beat's sweep is what sends mail held up by an outage within two minutes of recovery."""
     sweep = settings.CELERY_BEAT_SCHEDULE["requeue-unsent-emails"]
 
-    assert sweep["task"] == "registration.tasks.requeue_unsent_emails"
+    assert sweep["task"] == "outbox.tasks.requeue_unsent_emails"
     assert sweep["schedule"] <= 60
-    from registration.tasks import requeue_unsent_emails
-
     assert requeue_unsent_emails.name == sweep["task"]
 
 
@@ -376,8 +389,88 @@ def test_it_fails_at_once_only_on_a_permanent_refusal(
 
     monkeypatch.setattr("django.core.mail.message.EmailMessage.send", refuse)
 
-    mail.deliver(email.pk)
+    delivery.deliver(email.pk)
 
     email.refresh_from_db()
     assert email.status == outcome
     assert registration.email not in email.last_error
+
+
+# --- claimed, then sent with no transaction open ---------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_holds_no_transaction_or_lock_while_the_mail_server_answers(conference_2023, monkeypatch):
+    from django.db import connection
+
+    registration = register_quietly(conference_2023)
+    email = OutgoingEmail.objects.get(recipient=registration)
+    OutgoingEmail.objects.filter(pk=email.pk).update(status="queued", sent_at=None, attempts=0)  # sent eagerly
+    seen = []
+
+    def send(message, fail_silently=False):
+        row = OutgoingEmail.objects.get(pk=email.pk)
+        seen.append((connection.in_atomic_block, row.status, row.claimed_at is not None))
+        return 1
+
+    monkeypatch.setattr("django.core.mail.message.EmailMessage.send", send)
+
+    delivery.deliver(email.pk)
+
+    assert seen == [(False, "sending", True)]  # marked in flight and committed before the server is reached
+    email.refresh_from_db()
+    assert (email.status, email.claimed_at) == ("sent", None)
+
+
+@pytest.mark.django_db
+def test_the_sweep_gives_back_a_row_whose_worker_died_while_sending(
+    conference_2023, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        register_quietly(conference_2023)
+    email = OutgoingEmail.objects.get()
+    assert delivery.claim(email.pk, timezone.now())  # a worker took it, then was killed
+    assert delivery.deliver(email.pk) is None  # nobody else sends it meanwhile
+    assert delivery.emails_to_send_again() == []  # it may still be talking to the mail server
+
+    later = timezone.now() + delivery.STUCK_AFTER + timedelta(seconds=1)
+    assert delivery.emails_to_send_again(now=later) == [email.pk]
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("queued", 1)
+    assert outbox.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_late_worker_does_not_overwrite_the_row_it_lost(conference_2023, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        register_quietly(conference_2023)
+    email = OutgoingEmail.objects.get()
+    first_claim = timezone.now() - delivery.STUCK_AFTER - timedelta(seconds=1)
+    assert delivery.claim(email.pk, first_claim)
+    stale = OutgoingEmail.objects.get(pk=email.pk)
+    assert delivery.emails_to_send_again() == [email.pk]  # given back: its worker looked dead
+    assert delivery.deliver(email.pk) is None  # sent by the next worker
+
+    delivery.finish(stale, OutgoingEmail.Status.FAILED, error=OSError())  # the first one wakes up
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == ("sent", 2, "")
+    assert len(outbox.outbox) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_workers_racing_for_one_row_send_it_once(conference_2023, monkeypatch):
+    from tests.test_capacity_concurrency import run_together
+
+    registration = register_quietly(conference_2023)
+    email = OutgoingEmail.objects.get(recipient=registration)
+    OutgoingEmail.objects.filter(pk=email.pk).update(status="queued", sent_at=None, attempts=0)
+    outbox.outbox.clear()
+
+    run_together([lambda: delivery.deliver(email.pk) for _ in range(8)])
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 1)
+    assert len(outbox.outbox) == 1

@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+from outbox.models import OutgoingEmail
 from registration import dashboard, services
-from registration.models import OutgoingEmail, Registration
+from registration.models import Registration
 from tests.conftest import registration_details
 from tests.test_dashboard import mixed  # noqa: F401  (the known mix of people, media included)
 from wpsconf.storage import private_storage
@@ -26,7 +27,7 @@ def stored_files() -> list[Path]:
 
 def everything_stored_about(conference) -> str:
     rows = Registration.objects.filter(conference=conference).values()
-    emails = OutgoingEmail.objects.filter(registration__conference=conference).values()
+    emails = OutgoingEmail.objects.filter(recipient__conference=conference).values()
     return repr(list(rows)) + repr(list(emails))
 
 

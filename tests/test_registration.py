@@ -7,7 +7,8 @@ import time_machine
 from django.core import mail as outbox
 from django.utils import timezone
 
-from registration.models import REFERENCE_ALPHABET, OutgoingEmail, Registration
+from outbox.models import OutgoingEmail
+from registration.models import REFERENCE_ALPHABET, Registration
 from tests.conftest import registration_details
 
 pytestmark = pytest.mark.django_db
@@ -299,7 +300,7 @@ def test_it_keeps_the_registration_when_the_broker_is_down(
 ):
     from kombu.exceptions import OperationalError
 
-    from registration.tasks import send_email
+    from outbox.tasks import send_email
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")

@@ -13,8 +13,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from outbox.models import OutgoingEmail
 from registration import services
-from registration.models import OutgoingEmail, Registration
+from registration.models import Registration
 from tests.conftest import registration_details, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,7 @@ def test_it_puts_the_registration_past_capacity_on_the_waiting_list(
     assert third.queued_at is not None
     assert active_count(small_conference) == 2
     assert [message.subject for message in messages_to(third)] == [f"You are on the waiting list ({third.reference})"]
-    assert OutgoingEmail.objects.get(registration=third).kind == "waitlisted"
+    assert OutgoingEmail.objects.get(recipient=third).kind == "waitlisted"
     assert [message.subject for message in messages_to(first)] == [f"Registration received ({first.reference})"]
 
 
@@ -386,7 +387,7 @@ def test_it_writes_every_email_in_the_registrants_language(small_conference, dja
     emails = OutgoingEmail.objects.order_by("pk")
     assert [email.kind for email in emails] == ["received", "waitlisted", "declined", "promoted", "confirmed"]
     for email in emails:
-        registration = email.registration
+        registration = email.recipient
         assert email.language == "kk"
         assert f"/kk/my/{registration.token}/" in email.body_text
         assert "2023 ж." in email.body_text  # the Kazakh date format
@@ -460,14 +461,14 @@ def test_it_opens_the_registration_and_email_admin_pages(
 
     changelist = organiser.get(reverse(CHANGELIST))
     change = organiser.get(reverse("admin:registration_registration_change", args=[registration.pk]))
-    emails = organiser.get(reverse("admin:registration_outgoingemail_changelist"))
+    emails = organiser.get(reverse("admin:outbox_outgoingemail_changelist"))
 
     assert [changelist.status_code, change.status_code, emails.status_code] == [200, 200, 200]
     assert registration.reference in changelist.content.decode()
     page = change.content.decode()
     assert "Email history" in page
     assert '<h2 id="emails-heading" class="inline-heading">' in page
-    assert re.search(r'<td class="field-kind">\s*<p>Registration received</p>', page)
+    assert re.search(r'<td class="field-kind_shown">\s*<p>Registration received</p>', page)
     assert re.search(r'<td class="field-status">\s*<p>Sent</p>', page)
     assert re.search(r'<td class="field-attempts">\s*<p>1</p>', page)
     assert emails.context["cl"].result_count == 1
@@ -642,7 +643,7 @@ def test_it_retries_only_the_failed_emails(organiser, small_conference, django_c
         django_capture_on_commit_callbacks,
         "retry",
         [failed, sent],
-        url_name="admin:registration_outgoingemail_changelist",
+        url_name="admin:outbox_outgoingemail_changelist",
     )
 
     assert response.status_code == 302

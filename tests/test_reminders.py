@@ -7,8 +7,9 @@ import time_machine
 from django.core import mail as outbox
 from django.utils import translation
 
+from outbox.models import OutgoingEmail
 from registration import services, tasks
-from registration.models import OutgoingEmail, Registration
+from registration.models import EmailKind, Registration
 from tests.conftest import registration_details
 from tests.test_capacity_concurrency import run_together
 
@@ -34,7 +35,7 @@ def guests(registration_open, django_capture_on_commit_callbacks):
 
 
 def reminders() -> list[OutgoingEmail]:
-    return list(OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.REMINDER).order_by("registration_id"))
+    return list(OutgoingEmail.objects.filter(kind=EmailKind.REMINDER).order_by("recipient_id"))
 
 
 @pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_confirmed_people_are_reminded_once_even_when_beat_fires_twice(guests, d
         assert tasks.send_reminders() == 2
         assert tasks.send_reminders() == 0
 
-    assert [email.registration_id for email in reminders()] == [guests[0].pk, guests[1].pk]
+    assert [email.recipient_id for email in reminders()] == [guests[0].pk, guests[1].pk]
     assert len(outbox.outbox) == 2
     russian, kazakh = sorted(outbox.outbox, key=lambda message: message.to)
     with translation.override("ru"):
@@ -76,4 +77,4 @@ def test_sending_the_last_email_again_skips_the_reminder(guests):
     with time_machine.travel(DAY_BEFORE, tick=False):
         services.send_reminders()
     again = services.resend_last_email(guests[0])
-    assert again.kind == OutgoingEmail.Kind.CONFIRMED
+    assert again.kind == EmailKind.CONFIRMED

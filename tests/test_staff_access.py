@@ -4,7 +4,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from registration.models import OutgoingEmail, Registration
+from outbox.models import OutgoingEmail
+from registration.models import Registration
 from tests.conftest import sign_in, staff_member
 from tests.factories import confirmed
 
@@ -43,15 +44,15 @@ def test_walking_the_ids_finds_no_personal_page(client, aigerim):
 
 def test_no_admin_page_an_organiser_opens_shows_a_personal_link(client, aigerim):
     sign_in(client, staff_member("olga", "Organisers"))
-    email = OutgoingEmail.objects.filter(registration=aigerim).first()
+    email = OutgoingEmail.objects.filter(recipient=aigerim).first()
     assert aigerim.token in email.body_text  # the email itself carries it, as it must
 
     pages = [
         reverse("admin:registration_registration_changelist"),
         reverse("admin:registration_registration_change", args=[aigerim.pk]),
         reverse("admin:registration_registration_history", args=[aigerim.pk]),
-        reverse("admin:registration_outgoingemail_changelist"),
-        reverse("admin:registration_outgoingemail_change", args=[email.pk]),
+        reverse("admin:outbox_outgoingemail_changelist"),
+        reverse("admin:outbox_outgoingemail_change", args=[email.pk]),
         reverse("admin:registration_registration_export", args=["csv"]),
         reverse("admin:registration_dashboard"),
     ]
@@ -60,5 +61,5 @@ def test_no_admin_page_an_organiser_opens_shows_a_personal_link(client, aigerim)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert response.status_code == 200, page
         assert aigerim.token.encode() not in body, page
-    shown = client.get(reverse("admin:registration_outgoingemail_change", args=[email.pk])).content.decode()
+    shown = client.get(reverse("admin:outbox_outgoingemail_change", args=[email.pk])).content.decode()
     assert "/my/[redacted]/" in shown

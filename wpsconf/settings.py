@@ -127,6 +127,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
+    # The project's apps, each importing only those before it (README: How the code is laid out).
+    "outbox",
     "agenda",
     "registration",
     "accreditation",
@@ -316,6 +318,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
+# Whom the outbox mails: a row with `email` and `language` (the outbox imports no app of ours).
+OUTBOX_RECIPIENT_MODEL = "registration.Registration"
 # A request must not hang on a broker outage: one quick retry, then the outbox sweep takes over.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_TIMEZONE = "UTC"
@@ -323,7 +327,7 @@ if CELERY_BROKER_URL.startswith("redis://"):
     CELERY_BROKER_TRANSPORT = "wpsconf.broker:Transport"  # kombu's, minus a client per message
 CELERY_BEAT_SCHEDULE = {
     # Sends what a lost task or a mail-server outage left behind.
-    "requeue-unsent-emails": {"task": "registration.tasks.requeue_unsent_emails", "schedule": 60.0},
+    "requeue-unsent-emails": {"task": "outbox.tasks.requeue_unsent_emails", "schedule": 60.0},
     # "Lost your link?" requests whose task was lost (broker down, worker died).
     "answer-waiting-link-requests": {"task": "registration.tasks.answer_waiting_link_requests", "schedule": 60.0},
     # The day before a conference, each confirmed person is reminded once.

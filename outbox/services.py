@@ -1,0 +1,70 @@
+"""Queuing email: the row is written in the caller's transaction, its send task queued once that commits."""
+
+from django.db import transaction
+
+from outbox import kinds
+from outbox.delivery import write_into
+from outbox.models import OutgoingEmail
+from outbox.tasks import send_email
+
+Status = OutgoingEmail.Status
+ANONYMISED_ADDRESS = "anonymised@invalid.example"
+
+
+def queue_email(recipient, kind: str, *, once: str = "") -> OutgoingEmail:
+    """The row says who gets which email; it is written when it is sent, so the transaction
+    (which may hold the conference's seat lock) stays short, except for the kinds written at once.
+
+    `once`: a name under which this recipient gets at most one email (a reminder); a second
+    raises IntegrityError.
+    """
+    email = OutgoingEmail(recipient=recipient, kind=kind, to=recipient.email, language=recipient.language, once=once)
+    if kinds.is_written_at_once(kind):
+        write_into(email)
+    email.save()
+    schedule_send(email.pk)
+    return email
+
+
+def queue_copy(email: OutgoingEmail) -> OutgoingEmail:
+    """The same message once more, as a new row (the organisers' "resend"), to the same address:
+    it carries the personal link, which must not follow an address changed since."""
+    copy = OutgoingEmail.objects.create(
+        recipient_id=email.recipient_id,
+        kind=email.kind,
+        to=email.to,
+        language=email.language,
+        subject=email.subject,
+        body_text=email.body_text,
+        body_html=email.body_html,
+        calendar=email.calendar,
+        reply_to=email.reply_to,
+    )
+    schedule_send(copy.pk)
+    return copy
+
+
+def schedule_send(email_id: int) -> None:
+    # robust: with the broker down the commit stands, the failure is logged, and the
+    # beat sweep sends the row later; the person never sees an error for it.
+    transaction.on_commit(lambda: send_email.delay(email_id), robust=True)
+
+
+def retry_failed(emails) -> int:
+    """Organisers' retry: failed rows go back to the queue with a fresh count."""
+    ids = list(emails.filter(status=Status.FAILED).values_list("pk", flat=True))
+    OutgoingEmail.objects.filter(pk__in=ids).update(
+        status=Status.QUEUED, attempts=0, next_attempt_at=None, last_error=""
+    )
+    for email_id in ids:
+        schedule_send(email_id)
+    return len(ids)
+
+
+def forget_emails_to(recipient_ids) -> None:
+    """Erasure: nothing more goes to these people, and what was sent keeps no personal data."""
+    emails = OutgoingEmail.objects.filter(recipient_id__in=recipient_ids)
+    emails.filter(status=Status.QUEUED).update(status=Status.FAILED, next_attempt_at=None)
+    emails.update(
+        to=ANONYMISED_ADDRESS, subject="", body_text="", body_html="", calendar="", reply_to="", last_error="anonymised"
+    )
