@@ -57,7 +57,7 @@ class AccreditationRequestAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
         "outlet_type",
         "role",
         "status",
-        "seat",
+        "registration_status",
         "submitted_at",
         "badge_collected_at",
     )
@@ -91,7 +91,19 @@ class AccreditationRequestAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
     language = person("language", gettext_lazy("language"))
 
     fieldsets = (
-        (None, {"fields": ("reference", "status", "seat", "reviewer_message", "reviewed_by", "reviewed_at")}),
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "status",
+                    "registration_status",
+                    "reviewer_message",
+                    "reviewed_by",
+                    "reviewed_at",
+                )
+            },
+        ),
         (
             gettext_lazy("Applicant"),
             {"fields": ("name", "email", "phone", "country", "nationality", "language")},
@@ -143,8 +155,8 @@ class AccreditationRequestAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
     def name(self, obj: AccreditationRequest) -> str:
         return obj.registration.addressed_name
 
-    @admin.display(description=gettext_lazy("seat"), ordering="registration__status")
-    def seat(self, obj: AccreditationRequest) -> str:
+    @admin.display(description=gettext_lazy("registration status"), ordering="registration__status")
+    def registration_status(self, obj: AccreditationRequest) -> str:
         return obj.registration.get_status_display()
 
     @admin.display(description=gettext_lazy("working languages"))

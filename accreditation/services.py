@@ -16,6 +16,7 @@ from accreditation.mail import MediaEmailKind as Kind
 from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, AccreditationRequest
 from agenda.models import Conference
 from outbox.services import queue_email
+from registration import seats
 from registration import services as registration_services
 from registration.models import EmailKind, Registration
 from wpsconf.storage import private_storage, random_name
@@ -64,7 +65,7 @@ def request_accreditation(
 
 
 def locked_request(request: AccreditationRequest) -> tuple[Conference, AccreditationRequest]:
-    conference, registration = registration_services.locked_registration(request.registration)
+    conference, registration = seats.locked_registration(request.registration)
     request = AccreditationRequest.objects.select_for_update().get(pk=request.pk)
     request.registration = registration
     return conference, request
@@ -113,13 +114,10 @@ def approve(request: AccreditationRequest, *, by, message: str = "") -> Accredit
     conference, request = locked_request(request)
     refuse_unless_under_review(request)
     registration = request.registration
-    if (
-        registration.status == Registration.Status.WAITLISTED
-        and registration_services.seats_taken(conference, media=True) >= conference.media_capacity
-    ):
+    if registration.status == Registration.Status.WAITLISTED and not seats.has_free_seat(conference, media=True):
         raise ValidationError(_("No media seat is free. Raise the media seats or wait for one to be given up."))
     decide(request, Status.APPROVED, Action.APPROVED, by=by, message=message.strip())
-    registration_services.change_status(registration, Registration.Status.CONFIRMED, kind=Kind.APPROVED, queued_at=None)
+    seats.change_status(registration, Registration.Status.CONFIRMED, kind=Kind.APPROVED, joined_waiting_list_at=None)
     return request
 
 
@@ -137,11 +135,11 @@ def close(request: AccreditationRequest, conference: Conference, *, kind: str, r
     """The applicant's seat goes to the first media applicant waiting."""
     registration = request.registration
     was_active = registration.is_active
-    registration_services.change_status(
-        registration, Registration.Status.DECLINED, kind=kind, decline_reason=reason, queued_at=None
+    seats.change_status(
+        registration, Registration.Status.DECLINED, kind=kind, decline_reason=reason, joined_waiting_list_at=None
     )
     if was_active:
-        registration_services.fill_free_seats(conference, media=True)
+        seats.fill_free_seats(conference, media=True)
 
 
 @transaction.atomic

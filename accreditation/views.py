@@ -1,8 +1,7 @@
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,14 +11,13 @@ from accreditation import services
 from accreditation.forms import AccreditationForm, ResubmitDocumentsForm
 from accreditation.models import DOCUMENT_FIELDS, AccreditationRequest
 from registration.forms import MediaApplicantForm
-from registration.models import new_reference
-from registration.services import Window, registration_window
 from registration.views import (
-    DONE_SALT,
+    closed_page,
     over_rate_limit,
     own_registration,
     presented_conference,
     rate_limited,
+    to_done_page,
     to_personal_page,
 )
 from wpsconf.clients import client_key
@@ -29,13 +27,8 @@ from wpsconf.clients import client_key
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
     conference = presented_conference(request)
-    window = registration_window(conference)
-    if window != Window.OPEN or not conference.media_capacity:
-        return render(
-            request,
-            "registration/closed.html",
-            {"conference": conference, "window": window if conference.media_capacity else "no_media"},
-        )
+    if closed := closed_page(request, conference, media=True):
+        return closed
     if request.method == "POST" and over_rate_limit(request, "register"):
         return rate_limited(request)
     person = MediaApplicantForm(request.POST or None)
@@ -43,19 +36,16 @@ def apply(request: HttpRequest) -> HttpResponse:
     held_tokens = {}
     if request.method == "POST":
         if all([person.is_valid(), details.is_valid()]):
-            if person.is_bot():
-                reference = new_reference()
-            else:
+            outcome = None
+            if not person.is_bot():
                 outcome = services.request_accreditation(
                     conference=conference,
                     person=person.registration_details(),
                     accreditation=details.accreditation_details(),
                     language=get_language(),
                 )
-                # As for attendees: a known address gets its link by email, the page a reference that exists nowhere.
-                reference = outcome.registration.reference if outcome.created else new_reference()
             details.release_held()
-            return redirect("registration:done", signed_reference=signing.dumps(reference, salt=DONE_SALT))
+            return to_done_page(outcome)
         held_tokens = details.hold_checked_documents(visitor=client_key(request))
     documents = [(details[name], held_tokens.get(name)) for name in DOCUMENT_FIELDS]
     return render(

@@ -117,10 +117,7 @@ class OutcomeDocumentForm(forms.ModelForm):
         """A PDF that opens as one, judged by its content, up to 20 MB."""
         upload = self.cleaned_data["file"]
         if upload and "file" in self.files:
-            data = uploads.within_limit(upload, OUTCOME_SIZE_LIMIT)
-            if uploads.sniffed_type(data[:16]) != uploads.PDF:
-                raise ValidationError(_("This file is not a PDF, whatever its name says."))
-            return uploads.content_file(uploads.checked_pdf(data), uploads.PDF)
+            return uploads.pdf_document(upload, limit=OUTCOME_SIZE_LIMIT)
         return upload
 
 
@@ -134,31 +131,8 @@ class OutcomeDocumentInline(admin.TabularInline):
     verbose_name_plural = _("outcome documents (published ones are listed on the conference page)")
 
 
-class ConferenceForm(forms.ModelForm):
-    class Meta:
-        model = Conference
-        fields = ("capacity", "media_capacity")  # the admin adds the rest from its fieldsets
-
-    def seats_that_fit(self, name: str, *, media: bool) -> int:
-        # Seats belong to the registration app; it says whether a capacity still fits.
-        from registration.services import capacity_errors
-
-        capacity = self.cleaned_data[name]
-        error = capacity_errors(self.instance, capacity, media=media)
-        if error:
-            raise ValidationError(error)
-        return capacity
-
-    def clean_capacity(self) -> int:
-        return self.seats_that_fit("capacity", media=False)
-
-    def clean_media_capacity(self) -> int:
-        return self.seats_that_fit("media_capacity", media=True)
-
-
 @admin.register(Conference)
 class ConferenceAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin):
-    form = ConferenceForm
     formfield_overrides = HTTPS_URLS
     list_display = ("title", "starts_at", "city", "capacity", "is_published")
     list_filter = ("is_published", "requires_approval")
@@ -192,13 +166,6 @@ class ConferenceAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAd
             },
         ),
     )
-
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if change and {"capacity", "media_capacity"} & set(form.changed_data):
-            from registration.services import give_free_seats
-
-            give_free_seats(obj)
 
 
 class SessionSpeakerInline(admin.TabularInline):

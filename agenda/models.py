@@ -1,6 +1,7 @@
 import uuid
 import zoneinfo
 from datetime import date, datetime, tzinfo
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -36,6 +37,14 @@ class InterpretationLanguage(models.TextChoices):
     KAZAKH = "kk", pgettext_lazy("language in a list", "Kazakh")
     RUSSIAN = "ru", pgettext_lazy("language in a list", "Russian")
     ENGLISH = "en", pgettext_lazy("language in a list", "English")
+
+
+class Window(StrEnum):
+    """Where a conference stands with registration."""
+
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class ConferenceQuerySet(models.QuerySet):
@@ -135,6 +144,17 @@ class Conference(models.Model):
 
     def local(self, moment: datetime) -> datetime:
         return timezone.localtime(moment, self.tzinfo)
+
+    def registration_window(self, now: datetime | None = None) -> Window:
+        """Open between the opening and closing times the organisers set, and never after the conference."""
+        now = now or timezone.now()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return Window.NOT_YET_OPEN
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return Window.CLOSED
+        if now >= self.ends_at:
+            return Window.CLOSED
+        return Window.OPEN
 
     def local_time_label(self, moment: datetime) -> str:
         return self.local(moment).strftime("%H:%M")

@@ -31,8 +31,6 @@ from urllib.parse import urlencode
 import psycopg
 from psycopg import sql
 
-from outbox.models import OutgoingEmail
-
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"  # the only host this script ever talks to
@@ -138,9 +136,8 @@ def prepare_conference(seats: int) -> int:
     from django.db.models import F
     from django.utils import timezone
 
-    from agenda.models import Conference, Session
+    from agenda.models import Conference, Session, Window
     from agenda.seed import seed_conference_2023
-    from registration import services
 
     call_command("migrate", interactive=False, verbosity=0)
     seed_conference_2023()
@@ -158,7 +155,7 @@ def prepare_conference(seats: int) -> int:
     Session.objects.filter(conference=conference).update(starts_at=F("starts_at") + delta, ends_at=F("ends_at") + delta)
     conference.refresh_from_db()
     assert Conference.objects.current() == conference, "the bench conference is not the one the site presents"
-    assert services.registration_window(conference) == services.Window.OPEN
+    assert conference.registration_window() == Window.OPEN
     return conference.pk
 
 
@@ -415,6 +412,7 @@ def run_rounds(args: argparse.Namespace, clients: list[Client], server_pid: int)
 def database_counts(conference_id: int) -> dict[str, int]:
     from django.db.models import Count
 
+    from outbox.models import OutgoingEmail
     from registration.models import Registration
 
     by_status = dict(
@@ -435,6 +433,7 @@ def database_counts(conference_id: int) -> dict[str, int]:
 
 def drain_outbox(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> dict:
     """Start one Celery worker and time it until every queued email is sent."""
+    from outbox.models import OutgoingEmail
 
     log = (workdir / "worker.log").open("w")
     worker = subprocess.Popen(  # noqa: S603  (our own venv's celery, fixed arguments)

@@ -1,24 +1,22 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.exceptions import DisallowedModelAdminLookup
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError
 
+from agenda.admin import ConferenceAdmin
 from agenda.models import Conference
 from outbox.admin import OutgoingEmailAdmin, OutgoingEmailInline
 from outbox.models import OutgoingEmail
-from registration import audit, badges, checkin, corrections, dashboard, exports, services, tasks
+from registration import audit, badges, checkin, corrections, seats, services, tasks
 from registration.models import (
     ALL_CATEGORY_FIELDS,
     IDENTITY_FIELDS,
@@ -97,7 +95,7 @@ class RegistrationAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
         "consent_given_at",
         "created_at",
         "status_changed_at",
-        "queued_at",
+        "joined_waiting_list_at",
         "checked_in_at",
         "checked_in_by",
         "audit_history",
@@ -145,7 +143,7 @@ class RegistrationAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
             {"fields": ("interpretation_language", "accessibility_needs", "dietary_needs", "no_photography")},
         ),
         (_("At the door"), {"fields": ("checked_in_at", "checked_in_by")}),
-        (_("Record"), {"fields": ("consent_given_at", "created_at", "status_changed_at", "queued_at")}),
+        (_("Record"), {"fields": ("consent_given_at", "created_at", "status_changed_at", "joined_waiting_list_at")}),
         (_("Audit history"), {"fields": ("audit_history",)}),
     )
     inlines = [OutgoingEmailInline]
@@ -155,64 +153,6 @@ class RegistrationAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # people register themselves, so consent and the first email are never skipped
-
-    def get_urls(self):
-        export = self.admin_site.admin_view(self.export_view)
-        dashboard_view = self.admin_site.admin_view(self.dashboard_view)
-        return [
-            path("export.<str:kind>", export, name="registration_registration_export"),
-            path("dashboard/", dashboard_view, name="registration_dashboard"),
-            *super().get_urls(),
-        ]
-
-    def dashboard_view(self, request):
-        """Participation figures of one conference (the presented one unless another is chosen)."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        conferences = Conference.objects.order_by("-starts_at")
-        chosen = request.GET.get("conference", "")
-        chosen_id = chosen.isascii() and chosen.isdigit()
-        conference = conferences.filter(pk=chosen).first() if chosen_id else Conference.objects.current()
-        numbers = dashboard.figures(conference) if conference else None
-        return TemplateResponse(
-            request,
-            "admin/registration/dashboard.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Participation"),
-                "conference": conference,
-                "conferences": conferences,
-                "figures": numbers,
-                "bars": dashboard.bars(numbers["per_day"]) if numbers else [],
-                "smallest_group": dashboard.SMALLEST_GROUP,
-                "chart_width": dashboard.CHART_WIDTH,
-                "chart_height": dashboard.CHART_HEIGHT,
-            },
-        )
-
-    def export_view(self, request, kind: str):
-        """The list as currently filtered and searched, as CSV (streamed) or Excel."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        if kind not in ("csv", "xlsx"):
-            raise Http404
-        try:
-            changelist = self.get_changelist_instance(request)
-        except (IncorrectLookupParameters, DisallowedModelAdminLookup):
-            # As the list itself does with a filter it cannot apply: back to the list, unfiltered.
-            return redirect(reverse("admin:registration_registration_changelist") + "?e=1")
-        registrations = changelist.queryset.order_by("last_name", "first_name", "pk")
-        stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        if kind == "csv":
-            response = StreamingHttpResponse(exports.csv_export(registrations), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="registrations-{stamp}.csv"'
-            return response
-        return FileResponse(
-            exports.xlsx_export(registrations),
-            as_attachment=True,
-            filename=f"registrations-{stamp}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.identity_is_frozen:
@@ -381,6 +321,43 @@ class RegistrationAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
             services.resend_last_email,
             lambda n: ngettext("%(count)d email queued again.", "%(count)d emails queued again.", n) % {"count": n},
         )
+
+
+class ConferenceSeatsForm(forms.ModelForm):
+    """A capacity below the seats already held is refused (the seat API says so)."""
+
+    class Meta:
+        model = Conference
+        fields = ("capacity", "media_capacity")  # the admin adds the rest from its fieldsets
+
+    def seats_that_fit(self, name: str, *, media: bool) -> int:
+        capacity = self.cleaned_data[name]
+        error = seats.capacity_errors(self.instance, capacity, media=media)
+        if error:
+            raise ValidationError(error)
+        return capacity
+
+    def clean_capacity(self) -> int:
+        return self.seats_that_fit("capacity", media=False)
+
+    def clean_media_capacity(self) -> int:
+        return self.seats_that_fit("media_capacity", media=True)
+
+
+admin.site.unregister(Conference)
+
+
+@admin.register(Conference)
+class ConferenceWithSeatsAdmin(ConferenceAdmin):
+    """The agenda's conference admin, with the seats registration owns: a capacity checked
+    against the seats held, and a raised one given at once to the people waiting."""
+
+    form = ConferenceSeatsForm
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {"capacity", "media_capacity"} & set(form.changed_data):
+            seats.give_free_seats(obj)
 
 
 admin.site.unregister(OutgoingEmail)

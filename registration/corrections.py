@@ -20,7 +20,7 @@ from django_countries.fields import Country, CountryField
 from outbox.services import queue_email
 from registration.audit import Reason
 from registration.models import EmailKind, IdentityCorrection, Registration
-from registration.services import locked_registration
+from registration.seats import locked_registration
 from wpsconf.storage import private_storage, random_name
 
 Status = IdentityCorrection.Status

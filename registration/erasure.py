@@ -5,9 +5,15 @@ link, corrections, the old versions kept by the audit history, the badge sheets 
 them) is replaced by placeholders, deleted or drawn again without them; what the participation dashboard counts
 (status, category, country, gender, language, dates, check-in, the media's outlet type)
 stays, so its figures are the same afterwards. Logs name only row numbers and slugs.
+
+Erasure lives with the people it erases (the personal page offers it). The apps above
+registration that keep more about a person register how they forget it (`register`, the
+shape of pretix's data shredders): registration never imports them.
 """
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -15,7 +21,6 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, AccreditationRequest
 from agenda.models import Conference
 from outbox.services import forget_emails_to
 from registration import services, tasks
@@ -31,6 +36,23 @@ from registration.models import (
 
 logger = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class PersonalDataElsewhere:
+    """What another app keeps about registrants: how it forgets them, and counts their documents."""
+
+    forget: Callable[[list[int]], None]  # registration ids, in the erasure's transaction
+    count_documents: Callable[[Conference], int]
+
+
+ELSEWHERE: list[PersonalDataElsewhere] = []
+
+
+def register(forget: Callable[[list[int]], None], *, count_documents: Callable[[Conference], int]) -> None:
+    """Called from an app's `ready()`."""
+    ELSEWHERE.append(PersonalDataElsewhere(forget=forget, count_documents=count_documents))
+
+
 PERSONAL_TEXT = (
     "first_name",
     "phone",
@@ -45,18 +67,6 @@ PERSONAL_TEXT = (
     "accessibility_needs",
     "dietary_needs",
     "decline_reason",
-)
-REQUEST_TEXT = (
-    "nationality",
-    "outlet_country",
-    "outlet_website",
-    "press_card_number",
-    "press_card_issuer",
-    "crew",
-    "technical_needs",
-    "interview_requests",
-    "reviewer_message",
-    "identity_document",
 )
 
 
@@ -75,20 +85,13 @@ def anonymise(registrations: QuerySet) -> int:
             token=new_token(),
         )
     forget_emails_to(ids)
-    for request in AccreditationRequest.objects.filter(registration_id__in=ids):
-        for field in DOCUMENT_FIELDS:
-            setattr(request, field, "")  # django-cleanup deletes the files once this commits
-        for field in REQUEST_TEXT:
-            setattr(request, field, "")
-        request.working_languages, request.equipment = [], []
-        request.save(update_fields=[*DOCUMENT_FIELDS, *REQUEST_TEXT, "working_languages", "equipment"])
-    AccreditationDecision.objects.filter(request__registration_id__in=ids).update(message="")
     IdentityCorrection.objects.filter(registration_id__in=ids).delete()  # a new photo goes too (django-cleanup)
     for conference_id, email in addresses:
         LinkRequest.objects.filter(conference_id=conference_id, email__iexact=email).delete()
     forget_in_admin_history(Registration, ids)
-    forget_in_admin_history(AccreditationRequest, AccreditationRequest.objects.filter(registration_id__in=ids))
     forget_in_audit_history(ids)
+    for elsewhere in ELSEWHERE:
+        elsewhere.forget(ids)
     redraw_badge_sheets(ids, conferences={conference_id for conference_id, _email in addresses})
     return len(ids)
 
@@ -97,9 +100,6 @@ def forget_in_audit_history(ids: list[int]) -> None:
     """The audit history keeps each old version whole: those go, and one record says the data was erased."""
     Registration.history.filter(id__in=ids).delete()
     record_changes(Registration.objects.filter(pk__in=ids), Reason.ERASED)
-    requests = list(AccreditationRequest.objects.filter(registration_id__in=ids))
-    AccreditationRequest.history.filter(id__in=[request.pk for request in requests]).delete()
-    AccreditationRequest.history.bulk_history_create(requests, update=True, default_change_reason=Reason.ERASED)
 
 
 def redraw_badge_sheets(ids: list[int], *, conferences: set[int]) -> None:
@@ -139,12 +139,7 @@ def anonymise_conference(conference: Conference, *, dry_run: bool = False) -> di
     sheets = BadgeSheet.objects.filter(conference=conference)
     counts = {
         "registrations": people.count(),
-        "documents": sum(
-            1
-            for request in AccreditationRequest.objects.filter(registration__conference=conference)
-            for field in DOCUMENT_FIELDS
-            if getattr(request, field)
-        ),
+        "documents": sum(elsewhere.count_documents(conference) for elsewhere in ELSEWHERE),
         "badge_sheets": sheets.count(),
     }
     if not dry_run:
@@ -164,14 +159,8 @@ def has_ended(conference: Conference) -> bool:
 def erase_on_request(registration: Registration) -> None:
     """The registrant's own "erase my data": their seat is given up first, without an email
     to an address about to disappear, then everything personal goes."""
-    conference, registration = services.locked_registration(registration)
-    started = conference.starts_at <= timezone.now()
     # Once the conference has begun, seats and figures stand as they were; only the person goes.
-    if not started and registration.status not in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
-        Registration.objects.filter(pk=registration.pk).update(
-            status=Registration.Status.CANCELLED, status_changed_at=timezone.now(), queued_at=None
-        )
-        if registration.is_active:
-            services.fill_free_seats(conference, media=registration.is_media)
+    if registration.conference.starts_at > timezone.now() and not registration.is_closed:
+        services.cancel_registration(registration, notify=False)
     anonymise(Registration.objects.filter(pk=registration.pk))
     logger.info("registration %s erased at its registrant's request", registration.pk)

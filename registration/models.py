@@ -129,7 +129,7 @@ class Registration(models.Model):
         related_name="+",
         verbose_name=_("checked in by"),
     )
-    queued_at = models.DateTimeField(
+    joined_waiting_list_at = models.DateTimeField(
         _("joined the waiting list at"), null=True, blank=True, help_text=_("The waiting list is served in this order.")
     )
     vetted_at = models.DateTimeField(
@@ -167,7 +167,9 @@ class Registration(models.Model):
         # The category sits in the index so that the media's seats and everyone else's are
         # each counted from the index alone.
         indexes = [
-            models.Index(fields=["conference", "status", "category", "queued_at"], name="registration_seats_idx")
+            models.Index(
+                fields=["conference", "status", "category", "joined_waiting_list_at"], name="registration_seats_idx"
+            )
         ]
 
     def __str__(self) -> str:

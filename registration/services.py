@@ -1,19 +1,17 @@
 """The registration workflow: every status change goes through here, with its email.
 
-Seats are counted under a row lock on the conference, so pending + confirmed never
-exceed its capacity whatever arrives at once; the waiting list is served in the
-order people joined it. Media have seats and a waiting list of their own (the
-conference's media seats); everyone else shares the attendees' seats.
+Who holds a seat is decided by the seat API (`registration.seats`), under the conference's
+row lock; this module is what people and organisers do: register, cancel, approve,
+decline, move to the waiting list, ask for their link again.
 """
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Value
+from django.db import IntegrityError, transaction
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 from agenda.models import Conference
 from outbox.models import OutgoingEmail
 from outbox.services import queue_copy, queue_email
+from registration import seats
 from registration.audit import Reason
 from registration.models import EmailKind as Kind
 from registration.models import IdentityCorrection, LinkRequest, Registration
@@ -30,85 +29,10 @@ MEDIA = Registration.Category.MEDIA
 FIRST_EMAIL = {Status.PENDING: Kind.RECEIVED, Status.CONFIRMED: Kind.CONFIRMED, Status.WAITLISTED: Kind.WAITLISTED}
 
 
-class Window(StrEnum):
-    NOT_YET_OPEN = "not_yet_open"
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-def registration_window(conference: Conference, now: datetime | None = None) -> Window:
-    now = now or timezone.now()
-    if conference.registration_opens_at and now < conference.registration_opens_at:
-        return Window.NOT_YET_OPEN
-    if conference.registration_closes_at and now >= conference.registration_closes_at:
-        return Window.CLOSED
-    if now >= conference.ends_at:
-        return Window.CLOSED
-    return Window.OPEN
-
-
 @dataclass(frozen=True)
 class Outcome:
     registration: Registration
     created: bool
-
-
-def same_seats(conference: Conference, *, media: bool):
-    """The registrations that share one pool of seats: the media's, or everyone else's."""
-    return conference.registrations.filter(Q(category=MEDIA) if media else ~Q(category=MEDIA))
-
-
-def capacity_of(conference: Conference, *, media: bool) -> int:
-    return conference.media_capacity if media else conference.capacity
-
-
-def waiting_list_position(registration: Registration) -> int | None:
-    """1 for the first in line; None for someone not on the waiting list."""
-    if registration.status != Status.WAITLISTED:
-        return None
-    waiting = same_seats(registration.conference, media=registration.is_media).filter(status=Status.WAITLISTED)
-    ahead = waiting.filter(
-        Q(queued_at__lt=registration.queued_at) | Q(queued_at=registration.queued_at, pk__lt=registration.pk)
-    )
-    return ahead.count() + 1
-
-
-def seats_taken(conference: Conference, *, media: bool = False) -> int:
-    return same_seats(conference, media=media).filter(status__in=Registration.ACTIVE_STATUSES).count()
-
-
-def registered_address(conference: Conference, email: str) -> Registration | None:
-    """The registration for this address in any letter case (through the unique index on lower(email))."""
-    return conference.registrations.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email))).first()
-
-
-def seat_status(conference: Conference, *, media: bool) -> str:
-    """The status of someone given a seat: every accreditation is reviewed before it is confirmed."""
-    return Status.PENDING if media or conference.requires_approval else Status.CONFIRMED
-
-
-# Plain SQL: through the translated model's manager, compiling this query cost more CPU
-# than the rest of the seat transaction's statements together.
-LOCK_CONFERENCE_SQL = "SELECT capacity, media_capacity, requires_approval FROM {table} WHERE id = %s"
-
-
-def lock(conference: Conference) -> Conference:
-    """Lock the conference row; every seat decision happens under this lock.
-
-    Only the facts seats depend on are read (fresh, under the lock) into the instance.
-    SQLite has no row locks (nor FOR UPDATE): it lets one writer at a time in anyway.
-    """
-    query = LOCK_CONFERENCE_SQL.format(table=connection.ops.quote_name(Conference._meta.db_table))
-    if connection.features.has_select_for_update:
-        query += " FOR UPDATE"
-    with connection.cursor() as cursor:
-        cursor.execute(query, [conference.pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise Conference.DoesNotExist
-    conference.capacity, conference.media_capacity = row[0], row[1]
-    conference.requires_approval = bool(row[2])  # SQLite answers 0 or 1
-    return conference
 
 
 def register_attendee(
@@ -129,25 +53,19 @@ def register_attendee(
     media = details["category"] == MEDIA
     try:
         with transaction.atomic():
-            conference = lock(conference)
-            active, anyone_waiting, existing_id = seats_and_address(conference, email, media=media)
-            if existing_id:
-                existing = Registration.objects.select_related("conference").get(pk=existing_id)
+            conference = seats.lock(conference)
+            existing = known_address(conference, email)
+            if existing:
                 mail_link_again(existing)
                 return Outcome(existing, created=False)
-            capacity = capacity_of(conference, media=media)
-            if anyone_waiting and active < capacity:
-                # Seats freed without a promotion (capacity raised, someone waitlisted by
-                # hand) go to the people already waiting before anyone new.
-                active += len(fill_free_seats(conference, media=media))
+            status = seats.take_seat(conference, media=media)
             now = timezone.now()
-            status = seat_status(conference, media=media) if active < capacity else Status.WAITLISTED
             registration = Registration(
                 conference=conference,
                 language=language,
                 status=status,
                 consent_given_at=now,
-                queued_at=now if status == Status.WAITLISTED else None,
+                joined_waiting_list_at=now if status == Status.WAITLISTED else None,
                 vetted_at=now if status == Status.CONFIRMED else None,
                 **details,
             )
@@ -159,50 +77,12 @@ def register_attendee(
             return Outcome(registration, created=True)
     except IntegrityError:
         # The same address registered at the same moment (only possible without row locks, on SQLite).
-        existing = registered_address(conference, email)
+        existing = seats.registered_address(conference, email)
         if existing is None:
             raise
         with transaction.atomic():
             mail_link_again(existing)
         return Outcome(existing, created=False)
-
-
-# One round trip under the seat lock, each part answered from an index: seats taken in
-# the person's pool, whether anyone waits in it, and the registration already made with
-# this address, if any. One equality per status, so that even with stale statistics (a
-# burst of new rows) each count is an index-only scan of at most the capacity.
-SEATS_AND_ADDRESS_SQL = """
-SELECT
-  (SELECT COUNT(*) FROM {table} WHERE conference_id = %s AND status = %s AND category {pool} %s)
-  + (SELECT COUNT(*) FROM {table} WHERE conference_id = %s AND status = %s AND category {pool} %s),
-  EXISTS (SELECT 1 FROM {table} WHERE conference_id = %s AND status = %s AND category {pool} %s),
-  (SELECT id FROM {table} WHERE conference_id = %s AND LOWER(email) = LOWER(%s) AND status <> %s)
-"""
-
-
-def seats_and_address(conference: Conference, email: str, *, media: bool) -> tuple[int, bool, int | None]:
-    """Call with the conference locked, so the counts cannot change before the caller decides."""
-    table = connection.ops.quote_name(Registration._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            SEATS_AND_ADDRESS_SQL.format(table=table, pool="=" if media else "<>"),
-            [
-                conference.pk,
-                Status.PENDING,
-                MEDIA,
-                conference.pk,
-                Status.CONFIRMED,
-                MEDIA,
-                conference.pk,
-                Status.WAITLISTED,
-                MEDIA,
-                conference.pk,
-                email,
-                Status.CANCELLED,
-            ],
-        )
-        active, anyone_waiting, existing_id = cursor.fetchone()
-    return active, bool(anyone_waiting), existing_id
 
 
 # "Lost your link" and registering again with a known address both mail the link. Anyone
@@ -224,6 +104,17 @@ def mail_link_again(registration: Registration) -> bool:
     return True
 
 
+def known_address(conference: Conference, email: str) -> Registration | None:
+    """The registration that holds this address (in any letter case) at this conference; a cancelled one does not."""
+    return (
+        conference.registrations.alias(email_lower=Lower("email"))
+        .filter(email_lower=Lower(Value(email)))
+        .exclude(status=Status.CANCELLED)
+        .select_related("conference")
+        .first()
+    )
+
+
 def answer_link_request(link_request_id: int) -> None:
     """The worker's half of "Lost your link?" (`registration.lost_link`): mail the personal link
     to a registered address, within its hourly allowance; nothing otherwise."""
@@ -236,7 +127,7 @@ def answer_link_request(link_request_id: int) -> None:
         )
         if link_request is None:
             return  # answered already, or being answered
-        registration = registered_address(link_request.conference, link_request.email)
+        registration = seats.registered_address(link_request.conference, link_request.email)
         link_request.delete()  # the address is not kept longer than it takes to answer
         if registration:
             mail_link_again(registration)
@@ -273,73 +164,16 @@ def save_own_details(registration: Registration, values: dict) -> Registration:
     return registration
 
 
-def change_status(registration: Registration, status: str, *, kind: str, **fields) -> Registration:
-    """The new status, recorded in the audit history under the email it sends, and that email."""
-    registration.status = status
-    registration.status_changed_at = timezone.now()
-    if status == Status.CONFIRMED and registration.vetted_at is None:
-        registration.vetted_at = registration.status_changed_at  # who they are is fixed from now on
-    for name, value in fields.items():
-        setattr(registration, name, value)
-    registration._change_reason = kind
-    registration.save()
-    if registration.is_closed:
-        # Nobody is left to correct: a correction waiting for review goes with the place.
-        registration.corrections.filter(status=IdentityCorrection.Status.PENDING).update(
-            status=IdentityCorrection.Status.WITHDRAWN, decided_at=registration.status_changed_at
-        )
-    queue_email(registration, kind)
-    return registration
-
-
-def locked_registration(registration: Registration) -> tuple[Conference, Registration]:
-    conference = lock(registration.conference)
-    return conference, Registration.objects.select_for_update().select_related("conference").get(pk=registration.pk)
-
-
-def fill_free_seats(conference: Conference, *, media: bool, passing_over: Collection[int] = ()) -> list[Registration]:
-    """Promote the first people on one waiting list into the seats now free. Call with the conference locked."""
-    free = capacity_of(conference, media=media) - seats_taken(conference, media=media)
-    if free <= 0:
-        return []
-    waiting = (
-        same_seats(conference, media=media)
-        .filter(status=Status.WAITLISTED)
-        .exclude(pk__in=passing_over)
-        .order_by("queued_at", "pk")
-    )
-    promoted = list(waiting.select_for_update()[:free])
-    for registration in promoted:
-        change_status(registration, seat_status(conference, media=media), kind=Kind.PROMOTED, queued_at=None)
-    return promoted
-
-
 @transaction.atomic
-def give_free_seats(conference: Conference) -> list[Registration]:
-    """After organisers raise a capacity: the waiting lists fill the new seats at once."""
-    conference = lock(conference)
-    return fill_free_seats(conference, media=False) + fill_free_seats(conference, media=True)
-
-
-def capacity_errors(conference: Conference, capacity: int, *, media: bool = False) -> str | None:
-    taken = seats_taken(conference, media=media) if conference.pk else 0
-    if capacity < taken:
-        return _(
-            "%(taken)d people hold a seat (pending or confirmed): the capacity cannot be lower. "
-            "Move people to the waiting list first."
-        ) % {"taken": taken}
-    return None
-
-
-@transaction.atomic
-def cancel_registration(registration: Registration) -> Registration:
-    conference, registration = locked_registration(registration)
+def cancel_registration(registration: Registration, *, notify: bool = True) -> Registration:
+    """`notify=False`: no email, for an address about to be erased."""
+    conference, registration = seats.locked_registration(registration)
     if registration.is_closed:
         raise ValidationError(_("This registration is already closed."))
     was_active = registration.is_active
-    change_status(registration, Status.CANCELLED, kind=Kind.CANCELLED, queued_at=None)
+    seats.change_status(registration, Status.CANCELLED, kind=Kind.CANCELLED, notify=notify, joined_waiting_list_at=None)
     if was_active:
-        fill_free_seats(conference, media=registration.is_media)
+        seats.fill_free_seats(conference, media=registration.is_media)
     return registration
 
 
@@ -351,16 +185,16 @@ def refuse_media(registration: Registration) -> None:
 @transaction.atomic
 def approve_registration(registration: Registration) -> Registration:
     refuse_media(registration)
-    conference, registration = locked_registration(registration)
+    conference, registration = seats.locked_registration(registration)
     if registration.corrections.filter(status=IdentityCorrection.Status.PENDING).exists():
         raise ValidationError(
             _("This person's correction of identity awaits review: accept or refuse it under Corrections of identity.")
         )
-    if registration.status == Status.WAITLISTED and seats_taken(conference) >= conference.capacity:
+    if registration.status == Status.WAITLISTED and not seats.has_free_seat(conference):
         raise ValidationError(_("No seat is free: the conference is full."))
     if registration.status not in (Status.PENDING, Status.WAITLISTED):
         raise ValidationError(_("Only pending or waiting registrations can be approved."))
-    return change_status(registration, Status.CONFIRMED, kind=Kind.CONFIRMED, queued_at=None)
+    return seats.change_status(registration, Status.CONFIRMED, kind=Kind.CONFIRMED, joined_waiting_list_at=None)
 
 
 @transaction.atomic
@@ -368,13 +202,15 @@ def decline_registration(registration: Registration, *, reason: str) -> Registra
     if not reason.strip():
         raise ValidationError(_("Give a reason for declining."))
     refuse_media(registration)
-    conference, registration = locked_registration(registration)
+    conference, registration = seats.locked_registration(registration)
     if registration.is_closed:
         raise ValidationError(_("This registration is already closed."))
     was_active = registration.is_active
-    change_status(registration, Status.DECLINED, kind=Kind.DECLINED, decline_reason=reason.strip(), queued_at=None)
+    seats.change_status(
+        registration, Status.DECLINED, kind=Kind.DECLINED, decline_reason=reason.strip(), joined_waiting_list_at=None
+    )
     if was_active:
-        fill_free_seats(conference, media=False)
+        seats.fill_free_seats(conference, media=False)
     return registration
 
 
@@ -386,11 +222,11 @@ def waitlist_registration(registration: Registration, *, moved_together: Collect
     get the seats they leave either.
     """
     refuse_media(registration)
-    conference, registration = locked_registration(registration)
+    conference, registration = seats.locked_registration(registration)
     if not registration.is_active:
         raise ValidationError(_("Only pending or confirmed registrations can be moved to the waiting list."))
-    change_status(registration, Status.WAITLISTED, kind=Kind.WAITLISTED, queued_at=timezone.now())
-    fill_free_seats(conference, media=registration.is_media, passing_over={registration.pk, *moved_together})
+    seats.change_status(registration, Status.WAITLISTED, kind=Kind.WAITLISTED, joined_waiting_list_at=timezone.now())
+    seats.fill_free_seats(conference, media=registration.is_media, passing_over={registration.pk, *moved_together})
     return registration
 
 

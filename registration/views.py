@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from agenda.feeds import conference_invitation
-from agenda.models import Conference
-from registration import badges, checkin, corrections, erasure, services
+from agenda.models import Conference, Window
+from registration import badges, checkin, corrections, erasure, seats, services
 from registration.forms import CorrectionForm, DetailsForm, LostLinkForm, NeedsForm, RegistrationForm
 from registration.lost_link import request_link
 from registration.mail import personal_url
@@ -50,27 +50,43 @@ def presented_conference(request: HttpRequest) -> Conference:
     return request.conference
 
 
+def closed_page(request: HttpRequest, conference: Conference, *, media: bool = False) -> HttpResponse | None:
+    """The page saying when registration opens or that it has closed; None while the form is open."""
+    window = conference.registration_window()
+    if media and not conference.media_capacity:
+        window = "no_media"
+    if window == Window.OPEN:
+        return None
+    return render(request, "registration/closed.html", {"conference": conference, "window": window})
+
+
+def to_done_page(outcome: services.Outcome | None) -> HttpResponse:
+    """The same page for a new registration, a known address and a bot (`outcome` None).
+
+    A known address gets its link by email and, here, a reference that exists nowhere:
+    the page must not tell whether the address is known.
+    """
+    reference = outcome.registration.reference if outcome is not None and outcome.created else new_reference()
+    return redirect("registration:done", signed_reference=signing.dumps(reference, salt=DONE_SALT))
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     conference = presented_conference(request)
-    window = services.registration_window(conference)
-    if window != services.Window.OPEN:
-        return render(request, "registration/closed.html", {"conference": conference, "window": window})
+    if closed := closed_page(request, conference):
+        return closed
     if request.method == "POST" and over_rate_limit(request, "register"):
         return rate_limited(request)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if form.is_bot():
-            reference = new_reference()
-        else:
-            outcome = services.register_attendee(
+            return to_done_page(None)
+        return to_done_page(
+            services.register_attendee(
                 conference=conference, details=form.registration_details(), language=get_language()
             )
-            # An address registered before gets its link by email and, here, a reference
-            # that exists nowhere: the page must not tell whether the address is known.
-            reference = outcome.registration.reference if outcome.created else new_reference()
-        return redirect("registration:done", signed_reference=signing.dumps(reference, salt=DONE_SALT))
+        )
     return render(request, "registration/register.html", {"conference": conference, "form": form})
 
 
@@ -140,7 +156,7 @@ def personal_page(request: HttpRequest, token: str) -> HttpResponse:
             "identity": identity_shown(registration) if registration.identity_is_frozen else [],
             "correction": correction,
             "correction_rows": corrections.side_by_side(correction) if correction else [],
-            "waiting_list_position": services.waiting_list_position(registration),
+            "waiting_list_position": seats.waiting_list_position(registration),
         },
     )
     response["X-Robots-Tag"] = "noindex"

@@ -12,6 +12,7 @@ from django.utils import translation
 from accreditation import services
 from accreditation.mail import MediaEmailKind
 from accreditation.models import AccreditationDecision, AccreditationRequest
+from registration import seats
 from registration import services as registration_services
 from registration.models import EmailKind, Registration
 from tests.conftest import registration_details
@@ -116,9 +117,9 @@ def test_media_have_their_own_seats_and_waiting_list(conference, django_capture_
 
     # The attendees filled their two seats; the media still had two of their own.
     assert [fresh(request).registration.status for request in media] == ["pending", "pending", "waitlisted"]
-    assert registration_services.seats_taken(conference, media=True) == 2
-    assert registration_services.seats_taken(conference, media=False) == 2
-    assert registration_services.waiting_list_position(media[2].registration) == 1
+    assert seats.seats_taken(conference, media=True) == 2
+    assert seats.seats_taken(conference, media=False) == 2
+    assert seats.waiting_list_position(media[2].registration) == 1
     assert media[2].registration.emails.get().kind == EmailKind.WAITLISTED
 
 
@@ -322,14 +323,14 @@ def test_raising_the_media_seats_promotes_the_media_waiting_list(conference, dja
         *_, waiting = [apply(conference, f"media{n}@example.org") for n in range(3)]
     conference.media_capacity = 3
     conference.save()
-    promoted = registration_services.give_free_seats(conference)
+    promoted = seats.give_free_seats(conference)
     assert [registration.pk for registration in promoted] == [waiting.registration.pk]
 
 
 def test_lowering_the_media_seats_below_those_taken_is_refused(applied):
     conference = applied.registration.conference
-    assert registration_services.capacity_errors(conference, 0, media=True).startswith("1 people")
-    assert registration_services.capacity_errors(conference, 1, media=True) is None
+    assert seats.capacity_errors(conference, 0, media=True).startswith("1 people")
+    assert seats.capacity_errors(conference, 1, media=True) is None
 
 
 # --- pickup ---------------------------------------------------------------------------------------------------

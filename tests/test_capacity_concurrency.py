@@ -95,11 +95,11 @@ def test_it_seats_exactly_the_capacity_and_queues_the_rest_in_arrival_order(smal
     confirmed = [r for r in registrations if r.status == "confirmed"]
     waiting = [r for r in registrations if r.status == "waitlisted"]
     assert max(r.pk for r in confirmed) < min(r.pk for r in waiting)
-    assert max(r.created_at for r in confirmed) <= min(r.queued_at for r in waiting)
-    queue = list(small_conference.registrations.filter(status="waitlisted").order_by("queued_at", "pk"))
+    assert max(r.created_at for r in confirmed) <= min(r.joined_waiting_list_at for r in waiting)
+    queue = list(small_conference.registrations.filter(status="waitlisted").order_by("joined_waiting_list_at", "pk"))
     assert [r.pk for r in queue] == [r.pk for r in waiting]
     assert [r.created_at for r in waiting] == sorted(r.created_at for r in waiting)
-    assert all(r.queued_at <= r.created_at for r in waiting)
+    assert all(r.joined_waiting_list_at <= r.created_at for r in waiting)
     # One email each, sent once its registration committed.
     assert len(outbox.outbox) == 40
     assert OutgoingEmail.objects.filter(status="sent").count() == 40
@@ -110,7 +110,7 @@ def test_it_seats_exactly_the_capacity_and_queues_the_rest_in_arrival_order(smal
     first_in_line = queue[0]
     first_in_line.refresh_from_db()
     assert first_in_line.status == "confirmed"
-    assert first_in_line.queued_at is None
+    assert first_in_line.joined_waiting_list_at is None
     assert active(small_conference) == CAPACITY
     assert small_conference.registrations.filter(status="waitlisted").count() == 29
     assert len(messages_to(first_in_line.email, SEAT_FREE)) == 1

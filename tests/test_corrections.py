@@ -11,7 +11,7 @@ from PIL import Image
 
 from accreditation import services as accreditation_services
 from outbox.models import OutgoingEmail
-from registration import badges, checkin, corrections, services
+from registration import badges, checkin, corrections, seats, services
 from registration.models import IdentityCorrection, Registration
 from tests.conftest import sign_in, staff_member
 from tests.documents import image_bytes, person_and_accreditation, upload
@@ -99,7 +99,7 @@ def test_before_vetting_the_registrant_still_corrects_everything_directly(client
 
 
 def test_a_correction_goes_back_to_review_keeping_the_seat_and_withholding_the_badge(client, aigerim):
-    seats = services.seats_taken(aigerim.conference)
+    taken = seats.seats_taken(aigerim.conference)
 
     response = client.post(
         f"/my/{aigerim.token}/correction/", details_form(last_name="Қасымова-Әлиева", position="Deputy Speaker")
@@ -113,7 +113,7 @@ def test_a_correction_goes_back_to_review_keeping_the_seat_and_withholding_the_b
     assert correction.before == {"last_name": "Қасымова", "position": "Senator"}
     assert aigerim.last_name == "Қасымова"  # nothing changes before the review
     assert aigerim.status == Registration.Status.PENDING
-    assert services.seats_taken(aigerim.conference) == seats
+    assert seats.seats_taken(aigerim.conference) == taken
     assert client.get(f"/my/{aigerim.token}/badge.pdf").status_code == 404
     door = checkin.check_in(checkin.badge_code(aigerim), conference=aigerim.conference, by=None)
     assert door.light == checkin.Light.RED

@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from accreditation import services as accreditation_services
 from agenda.models import Speaker
-from registration import checkin, dashboard, services
+from backoffice import dashboard
+from registration import checkin, services
 from registration.models import Registration
 from tests.conftest import registration_details, sign_in, staff_member
 from tests.documents import person_and_accreditation
@@ -114,7 +115,7 @@ def test_organisers_open_it_from_the_admin_index_and_door_staff_cannot(client, m
 
 
 def test_gender_is_shown_for_groups_large_enough_to_point_at_nobody(registration_open):
-    from registration.dashboard import SMALLEST_GROUP, Share, few_or
+    from backoffice.dashboard import SMALLEST_GROUP, Share, few_or
 
     assert not Share(women=3, declared=SMALLEST_GROUP - 1, undeclared=0).shown
     assert Share(women=3, declared=SMALLEST_GROUP, undeclared=0).shown

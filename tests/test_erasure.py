@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+from backoffice import dashboard
 from outbox.models import OutgoingEmail
-from registration import dashboard, services
+from registration import services
 from registration.models import Registration
 from tests.conftest import registration_details
 from tests.test_dashboard import mixed  # noqa: F401  (the known mix of people, media included)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from outbox.models import OutgoingEmail
-from registration import services
+from registration import seats, services
 from registration.models import Registration
 from tests.conftest import registration_details, sign_in
 
@@ -55,7 +55,9 @@ def messages_to(registration: Registration) -> list:
 
 def waiting_list(conference) -> list[str]:
     return list(
-        conference.registrations.filter(status="waitlisted").order_by("queued_at", "pk").values_list("email", flat=True)
+        conference.registrations.filter(status="waitlisted")
+        .order_by("joined_waiting_list_at", "pk")
+        .values_list("email", flat=True)
     )
 
 
@@ -77,9 +79,9 @@ def test_it_puts_the_registration_past_capacity_on_the_waiting_list(
     first, second, third = register_many(small_conference, django_capture_on_commit_callbacks, 3)
 
     assert [first.status, second.status, third.status] == ["pending", "pending", "waitlisted"]
-    assert first.queued_at is None
-    assert second.queued_at is None
-    assert third.queued_at is not None
+    assert first.joined_waiting_list_at is None
+    assert second.joined_waiting_list_at is None
+    assert third.joined_waiting_list_at is not None
     assert active_count(small_conference) == 2
     assert [message.subject for message in messages_to(third)] == [f"You are on the waiting list ({third.reference})"]
     assert OutgoingEmail.objects.get(recipient=third).kind == "waitlisted"
@@ -163,7 +165,7 @@ def test_it_refuses_to_approve_a_waitlisted_person_when_no_seat_is_free(
         services.approve_registration(waiting)
 
     assert fresh(waiting).status == "waitlisted"
-    assert waiting.queued_at is not None
+    assert waiting.joined_waiting_list_at is not None
     assert active_count(small_conference) == 2
 
 
@@ -178,7 +180,7 @@ def test_it_approves_a_waitlisted_person_once_a_seat_is_free(small_conference, d
         services.approve_registration(first)
 
     assert fresh(first).status == "confirmed"
-    assert first.queued_at is None
+    assert first.joined_waiting_list_at is None
     assert active_count(small_conference) == 2
 
 
@@ -204,8 +206,10 @@ def test_it_gives_a_declined_seat_to_the_first_in_line(
     small_conference.requires_approval = requires_approval
     small_conference.save()
     declined, _, later, earlier = register_many(small_conference, django_capture_on_commit_callbacks, 4)
-    # The queue is served by queued_at, not by the order of the rows.
-    Registration.objects.filter(pk=earlier.pk).update(queued_at=later.queued_at - timedelta(minutes=5))
+    # The queue is served by joined_waiting_list_at, not by the order of the rows.
+    Registration.objects.filter(pk=earlier.pk).update(
+        joined_waiting_list_at=later.joined_waiting_list_at - timedelta(minutes=5)
+    )
     outbox.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -214,7 +218,7 @@ def test_it_gives_a_declined_seat_to_the_first_in_line(
     assert fresh(declined).status == "declined"
     assert declined.decline_reason == "Only members of parliament this year."
     assert fresh(earlier).status == promoted_status
-    assert earlier.queued_at is None
+    assert earlier.joined_waiting_list_at is None
     assert fresh(later).status == "waitlisted"
     assert active_count(small_conference) == 2
 
@@ -250,7 +254,7 @@ def test_it_promotes_nobody_when_a_waitlisted_person_cancels(small_conference, d
         services.cancel_registration(cancelling)
 
     assert fresh(cancelling).status == "cancelled"
-    assert cancelling.queued_at is None
+    assert cancelling.joined_waiting_list_at is None
     assert fresh(still_waiting).status == "waitlisted"
     assert active_count(small_conference) == 2
     assert [message.subject for message in outbox.outbox] == [f"Registration cancelled ({cancelling.reference})"]
@@ -296,7 +300,7 @@ def test_it_sends_a_person_moved_to_the_waiting_list_to_the_end_of_the_queue(
         services.waitlist_registration(moved)
 
     assert fresh(moved).status == "waitlisted"
-    assert moved.queued_at > fresh(second_waiting).queued_at
+    assert moved.joined_waiting_list_at > fresh(second_waiting).joined_waiting_list_at
     assert fresh(first_waiting).status == "confirmed"
     assert waiting_list(small_conference) == [second_waiting.email, moved.email]
     assert active_count(small_conference) == 2
@@ -308,12 +312,12 @@ def test_it_sends_a_person_moved_to_the_waiting_list_to_the_end_of_the_queue(
 
 def test_it_refuses_to_waitlist_someone_already_waiting(small_conference, django_capture_on_commit_callbacks):
     *_, waiting = register_many(small_conference, django_capture_on_commit_callbacks, 3)
-    queued_at = waiting.queued_at
+    joined_waiting_list_at = waiting.joined_waiting_list_at
 
     with pytest.raises(ValidationError):
         services.waitlist_registration(waiting)
 
-    assert fresh(waiting).queued_at == queued_at
+    assert fresh(waiting).joined_waiting_list_at == joined_waiting_list_at
 
 
 # --- resend ---------------------------------------------------------------------------------------------------
@@ -680,8 +684,8 @@ def test_it_serves_the_waiting_list_before_a_newcomer_when_capacity_is_raised(
 def test_it_refuses_a_capacity_below_the_seats_already_held(small_conference, django_capture_on_commit_callbacks):
     register_many(small_conference, django_capture_on_commit_callbacks, 2)
 
-    assert services.capacity_errors(small_conference, 1).startswith("2 people hold a seat")
-    assert services.capacity_errors(small_conference, 2) is None
+    assert seats.capacity_errors(small_conference, 1).startswith("2 people hold a seat")
+    assert seats.capacity_errors(small_conference, 2) is None
 
 
 def test_it_gives_new_seats_to_the_waiting_list_when_organisers_raise_the_capacity(
@@ -723,13 +727,13 @@ def test_it_never_shows_gender_beside_a_name_in_the_admin(
 def test_it_tells_each_waiting_person_their_place_in_line(client, small_conference, django_capture_on_commit_callbacks):
     first_seated, _second_seated, *waiting = register_many(small_conference, django_capture_on_commit_callbacks, 5)
 
-    assert [services.waiting_list_position(person) for person in waiting] == [1, 2, 3]
-    assert services.waiting_list_position(first_seated) is None
+    assert [seats.waiting_list_position(person) for person in waiting] == [1, 2, 3]
+    assert seats.waiting_list_position(first_seated) is None
 
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_registration(first_seated)  # the first in line takes the seat
 
-    assert [services.waiting_list_position(fresh(person)) for person in waiting] == [None, 1, 2]
+    assert [seats.waiting_list_position(fresh(person)) for person in waiting] == [None, 1, 2]
     page = client.get(f"/ru/my/{waiting[2].token}/").content.decode()
     assert 'data-waiting-position="2"' in page
     assert "Ваш номер в очереди: 2." in page

@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "agenda",
     "registration",
     "accreditation",
+    "backoffice",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -150,14 +150,21 @@ def press_card(upload: UploadedFile) -> ContentFile:
     return content_file(reencoded(image, kind, largest=PRESS_CARD_MAX_SIZE), kind)
 
 
-def assignment_letter(upload: UploadedFile) -> ContentFile:
-    data = within_limit(upload, DOCUMENT_SIZE_LIMIT)
+def pdf_document(
+    upload: UploadedFile, *, limit: int = DOCUMENT_SIZE_LIMIT, not_a_pdf: str | None = None
+) -> ContentFile:
+    """A PDF judged by its content: within the size limit, opening as one, without a password."""
+    data = within_limit(upload, limit)
     if sniffed_type(data[:16]) != PDF:
-        raise ValidationError(
-            _("This file is not a PDF, whatever its name says. Please upload the letter as a PDF document."),
-            code="wrong_type",
-        )
+        raise ValidationError(not_a_pdf or _("This file is not a PDF, whatever its name says."), code="wrong_type")
     return content_file(checked_pdf(data), PDF)
+
+
+def assignment_letter(upload: UploadedFile) -> ContentFile:
+    return pdf_document(
+        upload,
+        not_a_pdf=_("This file is not a PDF, whatever its name says. Please upload the letter as a PDF document."),
+    )
 
 
 def badge_photo(upload: UploadedFile) -> ContentFile:
