@@ -1,5 +1,6 @@
 """The definition of done, checked by the suite itself: lint, format, migrations, no CDN."""
 
+import ast
 import re
 import subprocess
 import sys
@@ -55,3 +56,30 @@ def test_it_loads_nothing_from_another_host():
     ]
 
     assert offenders == []
+
+
+# The apps, lowest first: each imports only those before it (README: How the code is laid out).
+APP_ORDER = ["wpsconf", "outbox", "agenda", "registration", "accreditation", "delegations", "backoffice"]
+
+
+def imported_apps(path: Path) -> set[str]:
+    """The project apps a module imports, at any level (function-level imports count)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names.add(node.module or "")
+    return {name.split(".")[0] for name in names} & set(APP_ORDER)
+
+
+def test_apps_import_only_apps_below_them():
+    upward = []
+    for app in APP_ORDER:
+        for path in sorted((ROOT / app).rglob("*.py")) if (ROOT / app).is_dir() else []:
+            if "migrations" in path.parts:
+                continue
+            for other in imported_apps(path):
+                if APP_ORDER.index(other) > APP_ORDER.index(app):
+                    upward.append(f"{path.relative_to(ROOT)} imports {other}")
+    assert upward == []
