@@ -93,9 +93,13 @@ def waiting_list_position(registration: Registration) -> int | None:
     return ahead.count() + 1
 
 
+def with_address(conference: Conference, email: str):
+    """The registrations with this address in any letter case (through the unique index on lower(email))."""
+    return conference.registrations.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email)))
+
+
 def registered_address(conference: Conference, email: str) -> Registration | None:
-    """The registration for this address in any letter case (through the unique index on lower(email))."""
-    return conference.registrations.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email))).first()
+    return with_address(conference, email).first()
 
 
 def change_status(registration: Registration, status: str, *, kind: str, notify: bool = True, **fields) -> Registration:

@@ -11,8 +11,6 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Value
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,13 +104,7 @@ def mail_link_again(registration: Registration) -> bool:
 
 def known_address(conference: Conference, email: str) -> Registration | None:
     """The registration that holds this address (in any letter case) at this conference; a cancelled one does not."""
-    return (
-        conference.registrations.alias(email_lower=Lower("email"))
-        .filter(email_lower=Lower(Value(email)))
-        .exclude(status=Status.CANCELLED)
-        .select_related("conference")
-        .first()
-    )
+    return seats.with_address(conference, email).exclude(status=Status.CANCELLED).select_related("conference").first()
 
 
 def answer_link_request(link_request_id: int) -> None:
