@@ -11,11 +11,9 @@ from accreditation.models import (
     OutletType,
     WorkingLanguage,
 )
-from registration.forms import use_country_list
+from registration.forms import with_cached_country_lists
 from wpsconf import uploads
 from wpsconf.storage import private_storage
-
-COUNTRY_FIELDS = ("nationality", "outlet_country")
 
 
 def held_field(name: str) -> str:
@@ -37,6 +35,7 @@ class DocumentsForm(forms.ModelForm):
     class Meta:
         model = AccreditationRequest
         fields = DOCUMENT_FIELDS
+        formfield_callback = with_cached_country_lists
         widgets = {
             "press_card": forms.FileInput(attrs={"accept": DOCUMENT_TYPES}),
             "assignment_letter": forms.FileInput(attrs={"accept": "application/pdf"}),
@@ -147,13 +146,6 @@ class AccreditationForm(DocumentsForm):
             "technical_needs": forms.Textarea(attrs={"rows": 2}),
             "interview_requests": forms.Textarea(attrs={"rows": 2}),
         }
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        use_country_list(self, COUNTRY_FIELDS)
-
-    def _get_validation_exclusions(self) -> set[str]:
-        return super()._get_validation_exclusions() | set(COUNTRY_FIELDS)
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_countries.fields import CountryField
 
 from registration.corrections import changed_identity
 from registration.models import (
@@ -20,11 +21,9 @@ from registration.models import (
     normalise_phone,
 )
 from wpsconf import uploads
-from wpsconf.form_fields import copied_cheaply
 
 Category = Registration.Category
 
-COUNTRY_FIELDS = ("country", "represented_country", "organisation_country")
 PERSONAL_FIELDS = ("honorific", "first_name", "last_name", "gender", "phone", "country", "organisation", "position")
 NEEDS_FIELDS = ("interpretation_language", "accessibility_needs", "dietary_needs", "no_photography")
 # Freely changed at any time: how to reach the person, and the optional, never-shown gender.
@@ -38,14 +37,20 @@ def country_choices(language: str) -> list[tuple[str, str]]:
         return [("", "---------"), *((code, str(name)) for code, name in countries)]
 
 
-def use_country_list(form: forms.BaseForm, names: tuple[str, ...]) -> None:
-    """Give the form's country fields the cached list of the active language."""
-    for name in names:
-        if name in form.fields:
-            # The cached list is already in Django's normal form: assigned past the `choices`
-            # setters, which would normalise and copy all 250 entries for every form.
-            field = form.fields[name]
-            field._choices = field.widget._choices = country_choices(get_language())
+def current_country_choices() -> list[tuple[str, str]]:
+    return country_choices(get_language())
+
+
+def with_cached_country_lists(model_field, **kwargs) -> forms.Field | None:
+    """A model form's fields as Django makes them; country lists come from the per-language cache.
+
+    A callable's choices are read when the form is drawn or checked (Django's documented
+    `choices`), so each form neither copies nor builds a 250-name list of its own.
+    """
+    form_field = model_field.formfield(**kwargs)
+    if isinstance(model_field, CountryField):
+        form_field.choices = current_country_choices
+    return form_field
 
 
 def categories_needing(field: str) -> str:
@@ -68,6 +73,7 @@ class DetailsForm(forms.ModelForm):
     class Meta:
         model = Registration
         fields = PERSONAL_FIELDS + ALL_CATEGORY_FIELDS + NEEDS_FIELDS
+        formfield_callback = with_cached_country_lists
         widgets = {
             "accessibility_needs": forms.Textarea(attrs={"rows": 2}),
             "dietary_needs": forms.Textarea(attrs={"rows": 2}),
@@ -80,7 +86,6 @@ class DetailsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        use_country_list(self, COUNTRY_FIELDS)
         if "gender" in self.fields:
             self.fields["gender"].widget = forms.RadioSelect(choices=Registration.Gender.choices[1:])
         if "interpretation_language" in self.fields:
@@ -116,11 +121,6 @@ class DetailsForm(forms.ModelForm):
 
     def chosen_category(self) -> str:
         return self.instance.category
-
-    def _get_validation_exclusions(self) -> set[str]:
-        # The form checked each country code against the cached list already; the model's
-        # own check would build and scan the 250-name list again for each country field.
-        return super()._get_validation_exclusions() | set(COUNTRY_FIELDS)
 
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data["phone"])
@@ -256,10 +256,6 @@ class RegistrationForm(DetailsForm):
     def registration_details(self) -> dict:
         """The model fields to store: everything but consent (stored as a time) and the trap."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-copied_cheaply(DetailsForm, empty_choices=COUNTRY_FIELDS)
-copied_cheaply(RegistrationForm, empty_choices=COUNTRY_FIELDS)
 
 
 class MediaApplicantForm(RegistrationForm):

@@ -22,7 +22,7 @@ def load_settings(**environment: str) -> subprocess.CompletedProcess:
     program = (
         "import wpsconf.settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT if s.HTTPS else 'plain', "
         "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, "
-        "s.CACHES['default']['BACKEND'], getattr(s, 'CELERY_BROKER_TRANSPORT', 'kombu'))"
+        "s.CACHES['default']['BACKEND'])"
     )
     return subprocess.run(
         [sys.executable, "-c", program], env=env, capture_output=True, text=True, cwd=ROOT, check=False
@@ -83,19 +83,13 @@ def test_it_needs_no_services_by_default_and_uses_them_when_configured():
         "True",
         "django.core.mail.backends.filebased.EmailBackend",
         "django.core.cache.backends.locmem.LocMemCache",
-        "kombu",
     ]
     assert configured[2:] == [
         "django.db.backends.postgresql",
         "False",
         "django.core.mail.backends.smtp.EmailBackend",
-        "wpsconf.cache.RedisCache",  # rate limits shared by every web process
-        "wpsconf.broker:Transport",
+        "django.core.cache.backends.redis.RedisCache",  # rate limits shared by every web process
     ]
-    # Over TLS, kombu's own transport sets the connection up.
-    assert (
-        load_settings(DEBUG="on", CELERY_BROKER_URL="rediss://cache.example.org:6380/0").stdout.split()[-1] == "kombu"
-    )
 
 
 def test_it_rejects_values_it_cannot_read(monkeypatch):

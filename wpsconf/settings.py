@@ -324,8 +324,6 @@ OUTBOX_RECIPIENT_MODEL = "registration.Registration"
 # A request must not hang on a broker outage: one quick retry, then the outbox sweep takes over.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_TIMEZONE = "UTC"
-if CELERY_BROKER_URL.startswith("redis://"):
-    CELERY_BROKER_TRANSPORT = "wpsconf.broker:Transport"  # kombu's, minus a client per message
 CELERY_BEAT_SCHEDULE = {
     # Sends what a lost task or a mail-server outage left behind.
     "requeue-unsent-emails": {"task": "outbox.tasks.requeue_unsent_emails", "schedule": 60.0},
@@ -339,7 +337,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # Rate limits need one counter for all web processes: Redis when we have it.
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "wpsconf.cache.RedisCache", "LOCATION": CELERY_BROKER_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Registration and "lost your link" posts per address; a delegation's shared office
