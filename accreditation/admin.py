@@ -14,15 +14,16 @@ from django.utils.translation import gettext_lazy, ngettext
 from accreditation import press_office, services
 from accreditation.forms import BadgePickupForm, ReviewForm
 from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, AccreditationRequest
+from agenda.models import Conference
 from registration import audit as registration_audit
 from registration.admin import apply_to_each
-from registration.models import Registration
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.audit import history_of
 from wpsconf.spreadsheets import csv_lines
 from wpsconf.uploads import CONTENT_TYPES
 
 Status = AccreditationRequest.Status
+Decision = AccreditationRequest.Decision
 
 
 class DecisionInline(admin.TabularInline):
@@ -40,8 +41,8 @@ class DecisionInline(admin.TabularInline):
 
 
 def person(field: str, description):
-    def show(modeladmin, request: AccreditationRequest):
-        return getattr(request.registration, field)
+    def show(modeladmin, accreditation: AccreditationRequest):
+        return getattr(accreditation.registration, field)
 
     show.short_description = description
     show.admin_order_field = f"registration__{field}"
@@ -280,7 +281,7 @@ class AccreditationRequestAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
     def press_office_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        conference = press_office.chosen_conference(request.GET.get("conference"))
+        conference = Conference.objects.chosen_or_current(request.GET.get("conference"))
         lists = press_office.lists(conference)
         download = request.GET.get("download")
         if download in lists:
@@ -334,7 +335,7 @@ class AccreditationRequestAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": _("Hand over badges"),
                 "form": form,
-                "requests": queryset.select_related("registration"),
+                "accreditations": queryset.select_related("registration"),
                 "opts": self.model._meta,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
@@ -342,26 +343,22 @@ class AccreditationRequestAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
 
 
 DECISIONS = {
-    "approve": services.approve,
-    "more_info": services.ask_for_more_information,
-    "reject": lambda accreditation, *, message, by: services.reject(accreditation, reason=message, by=by),
-    "revoke": lambda accreditation, *, message, by: services.revoke(accreditation, reason=message, by=by),
+    Decision.APPROVE: services.approve,
+    Decision.MORE_INFO: services.ask_for_more_information,
+    Decision.REJECT: lambda accreditation, *, message, by: services.reject(accreditation, reason=message, by=by),
+    Decision.REVOKE: lambda accreditation, *, message, by: services.revoke(accreditation, reason=message, by=by),
 }
+
+
+BUTTON_STYLES = {Decision.APPROVE: "default", Decision.REJECT: "deletelink", Decision.REVOKE: "deletelink"}
 
 
 def available_decisions(accreditation: AccreditationRequest) -> list[tuple[str, str, str]]:
     """(value, label, button style) of each decision this request can take now."""
-    if accreditation.registration.status in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
-        return []
-    if accreditation.status in services.UNDER_REVIEW:
-        return [
-            ("approve", _("Approve"), "default"),
-            ("more_info", _("Ask for more information"), ""),
-            ("reject", _("Reject"), "deletelink"),
-        ]
-    if accreditation.status == Status.APPROVED:
-        return [("revoke", _("Revoke"), "deletelink")]
-    return []
+    return [
+        (decision, Decision(decision).label, BUTTON_STYLES.get(decision, ""))
+        for decision in accreditation.allowed_decisions()
+    ]
 
 
 def csv_download(table: press_office.Table, filename: str) -> StreamingHttpResponse:

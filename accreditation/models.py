@@ -78,6 +78,14 @@ class AccreditationRequest(models.Model):
         REJECTED = "rejected", _("Rejected")
         REVOKED = "revoked", _("Revoked")
 
+    class Decision(models.TextChoices):
+        """What the press office may decide on a request (pretalx's "valid next states")."""
+
+        APPROVE = "approve", _("Approve")
+        MORE_INFO = "more_info", _("Ask for more information")
+        REJECT = "reject", _("Reject")
+        REVOKE = "revoke", _("Revoke")
+
     registration = models.OneToOneField(
         Registration,
         on_delete=models.CASCADE,
@@ -180,6 +188,20 @@ class AccreditationRequest(models.Model):
     def badge_collected(self) -> bool:
         return self.badge_collected_at is not None
 
+    @property
+    def is_under_review(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.MORE_INFO)
+
+    def allowed_decisions(self) -> tuple[str, ...]:
+        """The decisions this request can take now: none once the applicant has withdrawn."""
+        if self.registration.is_closed:
+            return ()
+        if self.is_under_review:
+            return (self.Decision.APPROVE, self.Decision.MORE_INFO, self.Decision.REJECT)
+        if self.status == self.Status.APPROVED:
+            return (self.Decision.REVOKE,)
+        return ()
+
 
 DOCUMENT_FIELDS = ("press_card", "assignment_letter", "photo")
 
@@ -195,7 +217,7 @@ class AccreditationDecision(models.Model):
         REVOKED = "revoked", _("Revoked")
         BADGE_COLLECTED = "badge_collected", _("Badge collected, ID checked")
 
-    request = models.ForeignKey(AccreditationRequest, on_delete=models.CASCADE, related_name="decisions")
+    accreditation = models.ForeignKey(AccreditationRequest, on_delete=models.CASCADE, related_name="decisions")
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     message = models.TextField(_("message"), blank=True)
     decided_by = models.ForeignKey(

@@ -17,14 +17,8 @@ class Table:
     rows: Iterable[list[str]]
 
 
-def chosen_conference(conference_id: str | None) -> Conference | None:
-    if conference_id and conference_id.isascii() and conference_id.isdigit():
-        return Conference.objects.filter(pk=conference_id).first()
-    return Conference.objects.current()
-
-
 def accredited_media(conference: Conference | None) -> Table:
-    requests = (
+    accreditations = (
         AccreditationRequest.objects.filter(
             registration__conference=conference,
             status=AccreditationRequest.Status.APPROVED,
@@ -38,14 +32,14 @@ def accredited_media(conference: Conference | None) -> Table:
         [_("Name"), _("Outlet"), _("Type of outlet"), _("Role"), _("Equipment"), _("Working languages")],
         (
             [
-                request.registration.addressed_name,
-                request.registration.organisation,
-                request.get_outlet_type_display(),
-                request.get_role_display(),
-                request.get_equipment_display(),
-                request.get_working_languages_display(),
+                accreditation.registration.addressed_name,
+                accreditation.registration.organisation,
+                accreditation.get_outlet_type_display(),
+                accreditation.get_role_display(),
+                accreditation.get_equipment_display(),
+                accreditation.get_working_languages_display(),
             ]
-            for request in requests.iterator()
+            for accreditation in accreditations.iterator()
         ),
     )
 

@@ -24,7 +24,7 @@ from wpsconf.storage import private_storage, random_name
 Status = AccreditationRequest.Status
 Action = AccreditationDecision.Action
 FIRST_EMAIL = {Registration.Status.PENDING: Kind.RECEIVED, Registration.Status.WAITLISTED: EmailKind.WAITLISTED}
-UNDER_REVIEW = (Status.PENDING, Status.MORE_INFO)
+Decision = AccreditationRequest.Decision
 
 
 def store(documents: dict) -> dict[str, str]:
@@ -64,29 +64,29 @@ def request_accreditation(
     return outcome
 
 
-def locked_request(request: AccreditationRequest) -> tuple[Conference, AccreditationRequest]:
-    conference, registration = seats.locked_registration(request.registration)
-    request = AccreditationRequest.objects.select_for_update().get(pk=request.pk)
-    request.registration = registration
-    return conference, request
+def locked_accreditation(accreditation: AccreditationRequest) -> tuple[Conference, AccreditationRequest]:
+    conference, registration = seats.locked_registration(accreditation.registration)
+    accreditation = AccreditationRequest.objects.select_for_update().get(pk=accreditation.pk)
+    accreditation.registration = registration
+    return conference, accreditation
 
 
-def decide(request: AccreditationRequest, status: str, action: str, *, by, message: str = "") -> None:
-    request.status = status
-    request.reviewer_message = message
-    request.reviewed_by = by
-    request.reviewed_at = timezone.now()
-    audited(request, action, by=by)
-    request.save(update_fields=["status", "reviewer_message", "reviewed_by", "reviewed_at"])
-    AccreditationDecision.objects.create(request=request, action=action, message=message, decided_by=by)
+def decide(accreditation: AccreditationRequest, status: str, action: str, *, by, message: str = "") -> None:
+    accreditation.status = status
+    accreditation.reviewer_message = message
+    accreditation.reviewed_by = by
+    accreditation.reviewed_at = timezone.now()
+    audited(accreditation, action, by=by)
+    accreditation.save(update_fields=["status", "reviewer_message", "reviewed_by", "reviewed_at"])
+    AccreditationDecision.objects.create(accreditation=accreditation, action=action, message=message, decided_by=by)
 
 
-def audited(request: AccreditationRequest, action: str, *, by=None) -> None:
+def audited(accreditation: AccreditationRequest, action: str, *, by=None) -> None:
     """The next save is recorded in the audit history under this action, by this person
     (django-simple-history's documented attributes)."""
-    request._change_reason = action
+    accreditation._change_reason = action
     if by is not None:
-        request._history_user = by
+        accreditation._history_user = by
 
 
 def required(text: str, error: str) -> str:
@@ -95,45 +95,50 @@ def required(text: str, error: str) -> str:
     return text.strip()
 
 
-def refuse_if_withdrawn(request: AccreditationRequest) -> None:
-    if request.registration.status in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
+def refuse_if_withdrawn(accreditation: AccreditationRequest) -> None:
+    if accreditation.registration.is_closed:
         raise ValidationError(_("The applicant has cancelled: there is nothing left to decide."))
 
 
-def refuse_unless_under_review(request: AccreditationRequest) -> None:
-    if request.status not in UNDER_REVIEW:
+def refuse_unless_allowed(accreditation: AccreditationRequest, decision: str) -> None:
+    """The same rule the admin's buttons are drawn from, with a reason when it says no."""
+    if decision in accreditation.allowed_decisions():
+        return
+    if decision == Decision.REVOKE and accreditation.status != Status.APPROVED:
+        raise ValidationError(_("Only an approved accreditation can be revoked."))
+    if decision != Decision.REVOKE and not accreditation.is_under_review:
         raise ValidationError(
-            _("This request has been decided already (%(status)s).") % {"status": request.get_status_display()}
+            _("This request has been decided already (%(status)s).") % {"status": accreditation.get_status_display()}
         )
-    refuse_if_withdrawn(request)
+    refuse_if_withdrawn(accreditation)
 
 
 @transaction.atomic
-def approve(request: AccreditationRequest, *, by, message: str = "") -> AccreditationRequest:
+def approve(accreditation: AccreditationRequest, *, by, message: str = "") -> AccreditationRequest:
     """Confirm the applicant's seat; a message, if the reviewer writes one, goes into the email."""
-    conference, request = locked_request(request)
-    refuse_unless_under_review(request)
-    registration = request.registration
+    conference, accreditation = locked_accreditation(accreditation)
+    refuse_unless_allowed(accreditation, Decision.APPROVE)
+    registration = accreditation.registration
     if registration.status == Registration.Status.WAITLISTED and not seats.has_free_seat(conference, media=True):
         raise ValidationError(_("No media seat is free. Raise the media seats or wait for one to be given up."))
-    decide(request, Status.APPROVED, Action.APPROVED, by=by, message=message.strip())
+    decide(accreditation, Status.APPROVED, Action.APPROVED, by=by, message=message.strip())
     seats.change_status(registration, Registration.Status.CONFIRMED, kind=Kind.APPROVED, joined_waiting_list_at=None)
-    return request
+    return accreditation
 
 
 @transaction.atomic
-def ask_for_more_information(request: AccreditationRequest, *, message: str, by) -> AccreditationRequest:
+def ask_for_more_information(accreditation: AccreditationRequest, *, message: str, by) -> AccreditationRequest:
     message = required(message, _("Say what the applicant must send or correct."))
-    _conference, request = locked_request(request)
-    refuse_unless_under_review(request)
-    decide(request, Status.MORE_INFO, Action.MORE_INFO, by=by, message=message)
-    queue_email(request.registration, Kind.MORE_INFO)
-    return request
+    _conference, accreditation = locked_accreditation(accreditation)
+    refuse_unless_allowed(accreditation, Decision.MORE_INFO)
+    decide(accreditation, Status.MORE_INFO, Action.MORE_INFO, by=by, message=message)
+    queue_email(accreditation.registration, Kind.MORE_INFO)
+    return accreditation
 
 
-def close(request: AccreditationRequest, conference: Conference, *, kind: str, reason: str) -> None:
+def close(accreditation: AccreditationRequest, conference: Conference, *, kind: str, reason: str) -> None:
     """The applicant's seat goes to the first media applicant waiting."""
-    registration = request.registration
+    registration = accreditation.registration
     was_active = registration.is_active
     seats.change_status(
         registration, Registration.Status.DECLINED, kind=kind, decline_reason=reason, joined_waiting_list_at=None
@@ -143,79 +148,80 @@ def close(request: AccreditationRequest, conference: Conference, *, kind: str, r
 
 
 @transaction.atomic
-def reject(request: AccreditationRequest, *, reason: str, by) -> AccreditationRequest:
+def reject(accreditation: AccreditationRequest, *, reason: str, by) -> AccreditationRequest:
     reason = required(reason, _("Give the reason for the rejection: the applicant reads it."))
-    conference, request = locked_request(request)
-    refuse_unless_under_review(request)
-    decide(request, Status.REJECTED, Action.REJECTED, by=by, message=reason)
-    close(request, conference, kind=Kind.REJECTED, reason=reason)
-    return request
+    conference, accreditation = locked_accreditation(accreditation)
+    refuse_unless_allowed(accreditation, Decision.REJECT)
+    decide(accreditation, Status.REJECTED, Action.REJECTED, by=by, message=reason)
+    close(accreditation, conference, kind=Kind.REJECTED, reason=reason)
+    return accreditation
 
 
 @transaction.atomic
-def revoke(request: AccreditationRequest, *, reason: str, by) -> AccreditationRequest:
+def revoke(accreditation: AccreditationRequest, *, reason: str, by) -> AccreditationRequest:
     reason = required(reason, _("Give the reason for revoking: the applicant reads it."))
-    conference, request = locked_request(request)
-    if request.status != Status.APPROVED:
-        raise ValidationError(_("Only an approved accreditation can be revoked."))
-    refuse_if_withdrawn(request)
-    decide(request, Status.REVOKED, Action.REVOKED, by=by, message=reason)
-    close(request, conference, kind=Kind.REVOKED, reason=reason)
-    return request
+    conference, accreditation = locked_accreditation(accreditation)
+    refuse_unless_allowed(accreditation, Decision.REVOKE)
+    decide(accreditation, Status.REVOKED, Action.REVOKED, by=by, message=reason)
+    close(accreditation, conference, kind=Kind.REVOKED, reason=reason)
+    return accreditation
 
 
-def resubmit_documents(request: AccreditationRequest, documents: dict) -> AccreditationRequest:
-    """The applicant answers "more information needed" with new documents: the request is reviewed again."""
+def resubmit_documents(accreditation: AccreditationRequest, documents: dict) -> AccreditationRequest:
+    """The applicant answers "more information needed" with new documents: the accreditation is reviewed again."""
     if not documents:
         raise ValidationError(_("Choose at least one document to send."))
     stored = store(documents)
     try:
-        return replace_documents(request, stored)
+        return replace_documents(accreditation, stored)
     except BaseException:
         delete_stored(stored.values())
         raise
 
 
 @transaction.atomic
-def replace_documents(request: AccreditationRequest, stored: dict[str, str]) -> AccreditationRequest:
+def replace_documents(accreditation: AccreditationRequest, stored: dict[str, str]) -> AccreditationRequest:
     """The replaced files are deleted once this commits (django-cleanup)."""
-    _conference, request = locked_request(request)
-    if request.status != Status.MORE_INFO:
+    _conference, accreditation = locked_accreditation(accreditation)
+    if accreditation.status != Status.MORE_INFO:
         raise ValidationError(_("The press office has not asked you for documents."))
-    refuse_if_withdrawn(request)
+    refuse_if_withdrawn(accreditation)
     for field, name in stored.items():
-        setattr(request, field, name)
-    request.status = Status.PENDING
-    request.submitted_at = timezone.now()
-    audited(request, Action.RESUBMITTED)
-    request.save(update_fields=[*stored, "status", "submitted_at"])
-    AccreditationDecision.objects.create(request=request, action=Action.RESUBMITTED)
-    return request
+        setattr(accreditation, field, name)
+    accreditation.status = Status.PENDING
+    accreditation.submitted_at = timezone.now()
+    audited(accreditation, Action.RESUBMITTED)
+    accreditation.save(update_fields=[*stored, "status", "submitted_at"])
+    AccreditationDecision.objects.create(accreditation=accreditation, action=Action.RESUBMITTED)
+    return accreditation
 
 
 @transaction.atomic
-def record_badge_pickup(request: AccreditationRequest, *, identity_document: str, by) -> AccreditationRequest:
+def record_badge_pickup(accreditation: AccreditationRequest, *, identity_document: str, by) -> AccreditationRequest:
     """The press office hands the badge over after checking a valid ID against the applicant."""
-    _conference, request = locked_request(request)
-    if request.status == Status.REVOKED:
+    _conference, accreditation = locked_accreditation(accreditation)
+    if accreditation.status == Status.REVOKED:
         raise ValidationError(_("This accreditation has been revoked: the badge must not be handed over."))
-    if request.status != Status.APPROVED or request.registration.status != Registration.Status.CONFIRMED:
+    if accreditation.status != Status.APPROVED or accreditation.registration.status != Registration.Status.CONFIRMED:
         raise ValidationError(_("Only an approved accreditation has a badge to collect."))
-    if request.badge_collected:
+    if accreditation.badge_collected:
         raise ValidationError(
             _("The badge was collected already, on %(when)s.")
             % {
                 "when": date_format(
-                    request.registration.conference.local(request.badge_collected_at), "DATETIME_FORMAT"
+                    accreditation.registration.conference.local(accreditation.badge_collected_at), "DATETIME_FORMAT"
                 )
             }
         )
-    request.badge_collected_at = timezone.now()
-    request.badge_handed_over_by = by
-    request.identity_document = identity_document
-    audited(request, Action.BADGE_COLLECTED, by=by)
-    request.save(update_fields=["badge_collected_at", "badge_handed_over_by", "identity_document"])
+    accreditation.badge_collected_at = timezone.now()
+    accreditation.badge_handed_over_by = by
+    accreditation.identity_document = identity_document
+    audited(accreditation, Action.BADGE_COLLECTED, by=by)
+    accreditation.save(update_fields=["badge_collected_at", "badge_handed_over_by", "identity_document"])
     AccreditationDecision.objects.create(
-        request=request, action=Action.BADGE_COLLECTED, message=request.get_identity_document_display(), decided_by=by
+        accreditation=accreditation,
+        action=Action.BADGE_COLLECTED,
+        message=accreditation.get_identity_document_display(),
+        decided_by=by,
     )
-    return request
+    return accreditation

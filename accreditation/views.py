@@ -10,12 +10,12 @@ from django.views.decorators.http import require_http_methods
 from accreditation import services
 from accreditation.forms import AccreditationForm, ResubmitDocumentsForm
 from accreditation.models import DOCUMENT_FIELDS, AccreditationRequest
+from agenda.middleware import presented_conference
 from registration.forms import MediaApplicantForm
 from registration.views import (
     closed_page,
     over_rate_limit,
     own_registration,
-    presented_conference,
     rate_limited,
     to_done_page,
     to_personal_page,

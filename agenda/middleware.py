@@ -2,7 +2,7 @@ import logging
 from collections.abc import Callable
 
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from agenda.models import Conference
@@ -26,3 +26,10 @@ def current_conference_middleware(get_response: Callable[[HttpRequest], HttpResp
             return get_response(request)
 
     return middleware
+
+
+def presented_conference(request: HttpRequest) -> Conference:
+    """The conference a public page is about; 404 before any is published."""
+    if request.conference is None:
+        raise Http404("No conference has been published yet.")
+    return request.conference

@@ -55,6 +55,12 @@ class ConferenceQuerySet(models.QuerySet):
         """The published conference the site presents: the one that starts last."""
         return self.published().order_by("-starts_at").first()
 
+    def chosen_or_current(self, conference_id: str | None) -> "Conference | None":
+        """The conference a staff page's `?conference=` picker names, else the presented one."""
+        if conference_id and conference_id.isascii() and conference_id.isdigit():
+            return self.filter(pk=conference_id).first()
+        return self.current()
+
 
 class Conference(models.Model):
     slug = models.SlugField(_("short name"), unique=True, help_text=_("Used in links, e.g. wps-2023."))

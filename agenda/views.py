@@ -5,13 +5,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from agenda import feeds, services
-from agenda.models import PILLAR_DESCRIPTIONS, Conference, DialogueChair, NationalActionPlan, OutcomeDocument
-
-
-def published_conference(request: HttpRequest) -> Conference:
-    if request.conference is None:
-        raise Http404("No conference has been published yet.")
-    return request.conference
+from agenda.middleware import presented_conference
+from agenda.models import PILLAR_DESCRIPTIONS, DialogueChair, NationalActionPlan, OutcomeDocument
 
 
 @require_GET
@@ -44,7 +39,7 @@ def outcome_document(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_GET
 def agenda_page(request: HttpRequest) -> HttpResponse:
-    conference = published_conference(request)
+    conference = presented_conference(request)
     sessions = list(services.programme(conference))
     return render(
         request,
@@ -59,7 +54,7 @@ def agenda_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def agenda_ics(request: HttpRequest) -> HttpResponse:
-    conference = published_conference(request)
+    conference = presented_conference(request)
     body = feeds.programme_calendar(
         conference,
         services.programme(conference),
@@ -72,7 +67,7 @@ def agenda_ics(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def agenda_json(request: HttpRequest) -> JsonResponse:
-    conference = published_conference(request)
+    conference = presented_conference(request)
     return JsonResponse(
         {
             "conference": feeds.conference_as_dict(conference),

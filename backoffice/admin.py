@@ -40,9 +40,7 @@ class RegistrationWithFiguresAdmin(RegistrationAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         conferences = Conference.objects.order_by("-starts_at")
-        chosen = request.GET.get("conference", "")
-        chosen_id = chosen.isascii() and chosen.isdigit()
-        conference = conferences.filter(pk=chosen).first() if chosen_id else Conference.objects.current()
+        conference = Conference.objects.chosen_or_current(request.GET.get("conference"))
         numbers = dashboard.figures(conference) if conference else None
         return TemplateResponse(
             request,

@@ -51,11 +51,13 @@ def register_attendee(
     media = details["category"] == MEDIA
     try:
         with transaction.atomic():
-            conference = seats.lock(conference)
+            # Before the seat lock, which every registration waits for: the unique index on
+            # the address catches one registered meanwhile (below).
             existing = known_address(conference, email)
             if existing:
                 mail_link_again(existing)
                 return Outcome(existing, created=False)
+            conference = seats.lock(conference)
             status = seats.take_seat(conference, media=media)
             now = timezone.now()
             registration = Registration(
@@ -74,7 +76,7 @@ def register_attendee(
             queue_email(registration, first_email[status])
             return Outcome(registration, created=True)
     except IntegrityError:
-        # The same address registered at the same moment (only possible without row locks, on SQLite).
+        # The same address registered at the same moment.
         existing = seats.registered_address(conference, email)
         if existing is None:
             raise

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from agenda.feeds import conference_invitation
+from agenda.middleware import presented_conference
 from agenda.models import Conference, Window
 from registration import badges, checkin, corrections, erasure, seats, services
 from registration.forms import CorrectionForm, DetailsForm, LostLinkForm, NeedsForm, RegistrationForm
@@ -42,12 +43,6 @@ def over_rate_limit(request: HttpRequest, group: str) -> bool:
 
 def rate_limited(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/rate_limited.html", status=429)
-
-
-def presented_conference(request: HttpRequest) -> Conference:
-    if request.conference is None:
-        raise Http404("No conference has been published yet.")
-    return request.conference
 
 
 def closed_page(request: HttpRequest, conference: Conference, *, media: bool = False) -> HttpResponse | None:

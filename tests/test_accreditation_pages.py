@@ -66,14 +66,14 @@ def test_an_application_creates_both_records_and_one_email(
     response = post_application(client, django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
-    request = AccreditationRequest.objects.select_related("registration").get()
-    assert request.registration.category == "media"
-    assert request.registration.organisation == "Qazaqstan TV"
-    assert request.equipment == ["camera", "tripod"]
-    assert all(private_storage.exists(file.name) for file in request.documents.values())
+    application = AccreditationRequest.objects.select_related("registration").get()
+    assert application.registration.category == "media"
+    assert application.registration.organisation == "Qazaqstan TV"
+    assert application.equipment == ["camera", "tripod"]
+    assert all(private_storage.exists(file.name) for file in application.documents.values())
     [email] = outbox.outbox
-    assert request.registration.reference in email.subject
-    assert client.get(response["Location"]).context["reference"] == request.registration.reference
+    assert application.registration.reference in email.subject
+    assert client.get(response["Location"]).context["reference"] == application.registration.reference
 
 
 @pytest.mark.parametrize(
@@ -116,9 +116,9 @@ def test_documents_that_passed_are_kept_while_another_field_is_corrected(
         second = client.post("/accreditation/", {**media_form(), **tokens})
 
     assert second.status_code == 302
-    request = AccreditationRequest.objects.get()
-    assert all(private_storage.exists(file.name) for file in request.documents.values())
-    assert request.photo.name.startswith("accreditation/")
+    application = AccreditationRequest.objects.get()
+    assert all(private_storage.exists(file.name) for file in application.documents.values())
+    assert application.photo.name.startswith("accreditation/")
     assert not any(path.exists() for path in held_files)  # the kept copies went once stored for good
 
 
@@ -225,8 +225,8 @@ def test_a_filled_honeypot_creates_nothing(client, registration_open, django_cap
 # --- documents: who can read them -----------------------------------------------------------------------------
 
 
-def document_url(request: AccreditationRequest, name: str = "photo") -> str:
-    return reverse("admin:accreditation_document", args=[request.pk, name])
+def document_url(application: AccreditationRequest, name: str = "photo") -> str:
+    return reverse("admin:accreditation_document", args=[application.pk, name])
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in(client, applied):
@@ -317,10 +317,10 @@ def test_organisers_cannot_manage_users(client, applied):
 # --- review in the admin --------------------------------------------------------------------------------------
 
 
-def review(client, capture, request, decision: str, message: str = ""):
+def review(client, capture, application, decision: str, message: str = ""):
     with capture(execute=True):
         return client.post(
-            reverse("admin:accreditation_review", args=[request.pk]), {"decision": decision, "message": message}
+            reverse("admin:accreditation_review", args=[application.pk]), {"decision": decision, "message": message}
         )
 
 
@@ -406,8 +406,11 @@ def test_the_pickup_action_records_the_id_and_refuses_a_revoked_badge(reviewer_c
     services.revoke(revoked, reason="Press card withdrawn.", by=rita)
     changelist = reverse("admin:accreditation_accreditationrequest_changelist")
 
-    def hand_over(*requests, **data):
-        selected = {"action": "record_badge_pickup", "_selected_action": [request.pk for request in requests]}
+    def hand_over(*applications, **data):
+        selected = {
+            "action": "record_badge_pickup",
+            "_selected_action": [application.pk for application in applications],
+        }
         return reviewer_client.post(changelist, {**selected, **data}, follow=True)
 
     both = hand_over(applied, revoked, apply="1", identity_document="passport")

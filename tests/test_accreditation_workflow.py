@@ -55,40 +55,40 @@ def subject_in(language: str, subject: str, registration: Registration) -> str:
     return translated % {"reference": registration.reference}
 
 
-def fresh(request: AccreditationRequest) -> AccreditationRequest:
-    request.refresh_from_db()
-    request.registration.refresh_from_db()
-    return request
+def fresh(application: AccreditationRequest) -> AccreditationRequest:
+    application.refresh_from_db()
+    application.registration.refresh_from_db()
+    return application
 
 
-def emails_to(request: AccreditationRequest) -> list:
-    return [message for message in outbox.outbox if message.to == [request.registration.email]]
+def emails_to(application: AccreditationRequest) -> list:
+    return [message for message in outbox.outbox if message.to == [application.registration.email]]
 
 
 @pytest.fixture
 def applied(conference, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        request = apply(conference, "dana@example.org", language="ru")
+        application = apply(conference, "dana@example.org", language="ru")
     outbox.outbox.clear()
-    return request
+    return application
 
 
-# --- the request ----------------------------------------------------------------------------------------------
+# --- the application ----------------------------------------------------------------------------------------------
 
 
 def test_it_creates_the_media_registration_and_its_request_together(conference, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        request = apply(conference, "dana@example.org", language="kk")
+        application = apply(conference, "dana@example.org", language="kk")
 
-    registration = request.registration
+    registration = application.registration
     assert registration.category == Registration.Category.MEDIA
     assert registration.status == Registration.Status.PENDING  # every accreditation is reviewed
-    assert request.status == Status.PENDING
-    assert request.working_languages == ["kk", "ru"]
-    for document in request.documents.values():
+    assert application.status == Status.PENDING
+    assert application.working_languages == ["kk", "ru"]
+    for document in application.documents.values():
         assert private_storage.exists(document.name)
         assert re.fullmatch(r"accreditation/[\w-]{32}\.(png|pdf|jpg)", document.name)  # random, not the sender's
-    [email] = emails_to(request)
+    [email] = emails_to(application)
     assert email.subject == subject_in("kk", "Accreditation request received (%(reference)s)", registration)
     assert list(registration.emails.values_list("kind", flat=True)) == [MediaEmailKind.RECEIVED]
 
@@ -116,7 +116,7 @@ def test_media_have_their_own_seats_and_waiting_list(conference, django_capture_
         media = [apply(conference, f"media{n}@example.org") for n in range(3)]
 
     # The attendees filled their two seats; the media still had two of their own.
-    assert [fresh(request).registration.status for request in media] == ["pending", "pending", "waitlisted"]
+    assert [fresh(application).registration.status for application in media] == ["pending", "pending", "waitlisted"]
     assert seats.seats_taken(conference, media=True) == 2
     assert seats.seats_taken(conference, media=False) == 2
     assert seats.waiting_list_position(media[2].registration) == 1
@@ -146,16 +146,16 @@ def test_approval_confirms_the_seat_and_sends_one_email_in_the_applicants_langua
     with django_capture_on_commit_callbacks(execute=True):
         services.approve(applied, by=reviewer)
 
-    request = fresh(applied)
-    assert request.status == Status.APPROVED
-    assert request.registration.status == Registration.Status.CONFIRMED
-    assert request.reviewed_by == reviewer
-    [email] = emails_to(request)
+    application = fresh(applied)
+    assert application.status == Status.APPROVED
+    assert application.registration.status == Registration.Status.CONFIRMED
+    assert application.reviewed_by == reviewer
+    [email] = emails_to(application)
     assert email.subject == subject_in(
-        "ru", "Your media accreditation is approved (%(reference)s)", request.registration
+        "ru", "Your media accreditation is approved (%(reference)s)", application.registration
     )
     assert any(name == "invitation.ics" for name, _content, _type in email.attachments)
-    assert list(request.decisions.values_list("action", "decided_by")) == [("approved", reviewer.pk)]
+    assert list(application.decisions.values_list("action", "decided_by")) == [("approved", reviewer.pk)]
 
 
 def test_asking_for_more_information_mails_the_message_and_keeps_the_seat(
@@ -164,13 +164,13 @@ def test_asking_for_more_information_mails_the_message_and_keeps_the_seat(
     with django_capture_on_commit_callbacks(execute=True):
         services.ask_for_more_information(applied, message="Please send the letter signed by your editor.", by=reviewer)
 
-    request = fresh(applied)
-    assert request.status == Status.MORE_INFO
-    assert request.registration.status == Registration.Status.PENDING
-    [email] = emails_to(request)
+    application = fresh(applied)
+    assert application.status == Status.MORE_INFO
+    assert application.registration.status == Registration.Status.PENDING
+    [email] = emails_to(application)
     assert "Please send the letter signed by your editor." in email.body
     assert email.subject == subject_in(
-        "ru", "More information needed for your accreditation (%(reference)s)", request.registration
+        "ru", "More information needed for your accreditation (%(reference)s)", application.registration
     )
 
 
@@ -202,12 +202,12 @@ def test_new_documents_through_the_personal_link_put_the_request_back_to_pending
             fresh(applied), {"assignment_letter": uploads.assignment_letter(upload("signed.pdf", pdf_bytes(2)))}
         )
 
-    request = fresh(applied)
-    assert request.status == Status.PENDING
-    assert request.assignment_letter.name != old_letter
-    assert private_storage.exists(request.assignment_letter.name)
+    application = fresh(applied)
+    assert application.status == Status.PENDING
+    assert application.assignment_letter.name != old_letter
+    assert private_storage.exists(application.assignment_letter.name)
     assert not private_storage.exists(old_letter)  # the replaced document is gone
-    assert list(request.decisions.values_list("action", flat=True)) == ["more_info", "resubmitted"]
+    assert list(application.decisions.values_list("action", flat=True)) == ["more_info", "resubmitted"]
 
 
 def test_documents_are_taken_only_when_the_press_office_asked(applied):
@@ -249,10 +249,10 @@ def test_revoking_needs_an_approval_first_and_a_reason(applied, reviewer, django
     with django_capture_on_commit_callbacks(execute=True):
         services.revoke(fresh(applied), reason="Filming in a closed session.", by=reviewer)
 
-    request = fresh(applied)
-    assert request.status == Status.REVOKED
-    assert request.registration.status == Registration.Status.DECLINED
-    [email] = emails_to(request)
+    application = fresh(applied)
+    assert application.status == Status.REVOKED
+    assert application.registration.status == Registration.Status.DECLINED
+    [email] = emails_to(application)
     assert "Filming in a closed session." in email.body
 
 
@@ -340,13 +340,13 @@ def test_pickup_records_who_checked_which_id_and_when(applied, reviewer):
     services.approve(applied, by=reviewer)
     services.record_badge_pickup(fresh(applied), identity_document="passport", by=reviewer)
 
-    request = fresh(applied)
-    assert request.badge_collected
-    assert request.badge_handed_over_by == reviewer
-    assert request.identity_document == "passport"
-    assert request.decisions.filter(action=AccreditationDecision.Action.BADGE_COLLECTED).count() == 1
+    application = fresh(applied)
+    assert application.badge_collected
+    assert application.badge_handed_over_by == reviewer
+    assert application.identity_document == "passport"
+    assert application.decisions.filter(action=AccreditationDecision.Action.BADGE_COLLECTED).count() == 1
     with pytest.raises(ValidationError, match="collected already"):
-        services.record_badge_pickup(request, identity_document="passport", by=reviewer)
+        services.record_badge_pickup(application, identity_document="passport", by=reviewer)
 
 
 def test_a_revoked_accreditation_cannot_be_collected(applied, reviewer):

@@ -73,10 +73,10 @@ def test_the_badge_speaks_the_persons_language_and_marks_no_photography(conferen
 
 def test_a_media_badge_is_unmistakable_and_carries_the_photo(conference, django_capture_on_commit_callbacks):
     person, accreditation = person_and_accreditation()
-    request = accreditation_services.request_accreditation(
+    application = accreditation_services.request_accreditation(
         conference=conference, person=person, accreditation=accreditation, language="en"
     ).registration.accreditation
-    pdf = badges.badge_pdf(request.registration)
+    pdf = badges.badge_pdf(application.registration)
     [text] = pages_of(pdf)
     assert "PRESS · ПРЕССА · БАСПАСӨЗ" in text
     page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
@@ -207,11 +207,11 @@ def test_a_very_long_name_shrinks_to_fit_instead_of_spilling(conference):
 
 def test_a_media_badge_without_its_photo_file_still_prints(conference):
     person, accreditation = person_and_accreditation()
-    request = accreditation_services.request_accreditation(
+    application = accreditation_services.request_accreditation(
         conference=conference, person=person, accreditation=accreditation, language="en"
     ).registration.accreditation
-    request.photo.storage.delete(request.photo.name)
-    [text] = pages_of(badges.badge_pdf(request.registration))
+    application.photo.storage.delete(application.photo.name)
+    [text] = pages_of(badges.badge_pdf(application.registration))
     assert "PRESS" in text
 
 

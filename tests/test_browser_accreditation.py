@@ -100,9 +100,9 @@ def test_a_journalist_applies_and_a_reviewer_approves_her(page, registration_ope
 
     expect(page).to_have_url(re.compile(r"/ru/register/done/[^/]+/$"))
     reference = page.locator("[data-reference]").inner_text().strip()
-    request = AccreditationRequest.objects.select_related("registration").get()
-    assert request.registration.reference == reference
-    assert request.registration.language == "ru"
+    application = AccreditationRequest.objects.select_related("registration").get()
+    assert application.registration.reference == reference
+    assert application.registration.language == "ru"
     [received] = mail.outbox
     assert reference in received.subject
     mail.outbox.clear()
@@ -117,8 +117,8 @@ def test_a_journalist_applies_and_a_reviewer_approves_her(page, registration_ope
     page.get_by_role("button", name="Approve").click()
 
     expect(page.locator(".messagelist")).to_contain_text(reference)
-    request.refresh_from_db()
-    assert request.status == "approved"
+    application.refresh_from_db()
+    assert application.status == "approved"
     [approval] = mail.outbox
     assert approval.to == ["dana@example.org"]
     assert approval.subject == in_russian("Your media accreditation is approved (%(reference)s)") % {
@@ -135,8 +135,8 @@ def test_the_press_office_asks_for_a_signed_letter_and_the_journalist_sends_it(p
     mail.outbox.clear()
 
     log_in_as_reviewer(page)
-    request = AccreditationRequest.objects.get()
-    page.goto(f"/admin/accreditation/accreditationrequest/{request.pk}/change/")
+    application = AccreditationRequest.objects.get()
+    page.goto(f"/admin/accreditation/accreditationrequest/{application.pk}/change/")
     page.get_by_label("Message to the applicant").fill("The assignment letter must be signed by your editor.")
     page.get_by_role("button", name="Ask for more information").click()
     expect(page.locator(".messagelist")).to_be_visible()
@@ -151,8 +151,8 @@ def test_the_press_office_asks_for_a_signed_letter_and_the_journalist_sends_it(p
 
     expect(page).to_have_url(re.compile(rf"{re.escape(personal_path)}$"))
     expect(page.locator('[data-accreditation="pending"]')).to_be_visible()
-    request.refresh_from_db()
-    assert request.status == "pending"
+    application.refresh_from_db()
+    assert application.status == "pending"
 
 
 def test_the_application_fits_a_phone_in_kazakh(phone_page, registration_open):
@@ -169,21 +169,21 @@ def test_the_application_fits_a_phone_in_kazakh(phone_page, registration_open):
 
 def test_the_press_office_hands_a_badge_over_and_downloads_its_list(page, registration_open):
     person, accreditation = person_and_accreditation()
-    request = services.request_accreditation(
+    application = services.request_accreditation(
         conference=Conference.objects.current(), person=person, accreditation=accreditation, language="en"
     ).registration.accreditation
-    services.approve(request, by=None)
+    services.approve(application, by=None)
     log_in_as_reviewer(page)
 
     page.goto("/admin/accreditation/accreditationrequest/")
-    page.locator(f'input[name="_selected_action"][value="{request.pk}"]').check()
+    page.locator(f'input[name="_selected_action"][value="{application.pk}"]').check()
     page.select_option("select[name=action]", "record_badge_pickup")
     page.locator('button[name="index"]').click()
     page.select_option("#id_identity_document", "passport")
     page.locator('input[type="submit"]').click()
     expect(page.locator(".messagelist")).to_contain_text("1 badge handed over")
-    request.refresh_from_db()
-    assert request.identity_document == "passport"
+    application.refresh_from_db()
+    assert application.identity_document == "passport"
 
     page.get_by_role("link", name="Press office lists").click()
     with page.expect_download() as download:
