@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.register_burst import bench_environment, close_and_drop, create_database, prepare_conference, verdict
+from bench.harness import bench_environment, close_and_drop, create_database, prepare_conference, verdict
 
 TARGET_PAGE_MS = 300  # the list as it opens, and filtered; a text search reads every row and is reported
 TARGET_EXPORT_S = 5

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.register_burst import (
+from bench.harness import (
     CSRF_INPUT,
     HOST,
     Client,
@@ -34,6 +34,7 @@ from bench.register_burst import (
     cpu_snapshot,
     create_database,
     prepare_conference,
+    registration_details,
     start_gunicorn,
     stop_gunicorn,
     verdict,
@@ -65,11 +66,10 @@ def prepare_guests(people: int) -> tuple[list[str], list[str]]:
     from agenda.models import Conference
     from registration.checkin import badge_code
     from registration.models import Registration, new_reference, new_token
-    from tests.conftest import registration_details
 
     conference = Conference.objects.current()
     Conference.objects.filter(pk=conference.pk).update(capacity=people)
-    details = registration_details()
+    details = registration_details(0)
     del details["consent"], details["email"]
     now = timezone.now()
     guests = Registration.objects.bulk_create(

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.register_burst import (
+from bench.harness import (
     CSRF_INPUT,
     Client,
     bench_environment,
@@ -30,6 +30,7 @@ from bench.register_burst import (
     create_database,
     flush_broker,
     prepare_conference,
+    registration_details,
     start_gunicorn,
     stop_gunicorn,
     verdict,
@@ -55,12 +56,11 @@ def parse_args() -> argparse.Namespace:
 def register_people(conference_id: int, people: int) -> list[str]:
     from agenda.models import Conference
     from registration import services
-    from tests.conftest import registration_details
 
     conference = Conference.objects.get(pk=conference_id)
     emails = []
     for number in range(people):
-        details = registration_details(email=f"known-{number:05d}@example.org")
+        details = {**registration_details(number), "email": f"known-{number:05d}@example.org"}
         del details["consent"]
         services.register_attendee(conference=conference, details=details, language="en")
         emails.append(details["email"])

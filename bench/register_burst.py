@@ -11,9 +11,7 @@ import argparse
 import http.client
 import os
 import re
-import resource
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -22,21 +20,27 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
-from http.cookies import SimpleCookie
 from pathlib import Path
 from statistics import quantiles
-from urllib.parse import urlencode
 
-import psycopg
-from psycopg import sql
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"  # the only host this script ever talks to
-ADMIN_DSN = f"postgresql://postgres@{HOST}:5432/postgres"
-STALE_CONNECTION = (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected)
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+from bench.harness import (
+    HOST,
+    ROOT,
+    VENV_BIN,
+    Client,
+    bench_environment,
+    close_and_drop,
+    cpu_snapshot,
+    create_database,
+    flush_broker,
+    prepare_conference,
+    registration_form,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_until_healthy,
+)
 
 # Targets (bench/README.md).
 TARGET_SECONDS = 60
@@ -76,221 +80,6 @@ def parse_args() -> argparse.Namespace:
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database) or args.database in {"postgres", "template0", "template1"}:
         parser.error("--database must be a plain name for a throw-away database")
     return args
-
-
-def bench_environment(args: argparse.Namespace) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"CELERY_BROKER_URL", "EMAIL_HOST", "REGISTRATION_RATE_LIMIT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    if args.broker != "none":
-        env["CELERY_BROKER_URL"] = args.broker
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.bench_settings",
-        DATABASE_URL=f"postgres://postgres@{HOST}:5432/{args.database}",
-        DEBUG="off",
-        HTTPS="off",
-        SECRET_KEY="bench-only-not-a-secret-" + "x" * 40,
-        ALLOWED_HOSTS=HOST,
-        SITE_URL=f"http://{HOST}:{args.port}",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
-
-
-# Database ---------------------------------------------------------------------------------------
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-def close_and_drop(name: str) -> None:
-    """The end of every bench run: Django's connections closed (if it got that far), the database gone."""
-    try:
-        from django.db import connections
-
-        connections.close_all()
-    except Exception:  # noqa: S110  (Django may not be set up yet)
-        pass
-    drop_database(name)
-
-
-def verdict(failures: list[str]) -> int:
-    print("RESULT: " + ("OK" if not failures else "FAILED: " + "; ".join(failures)))
-    return 1 if failures else 0
-
-
-def create_database(name: str) -> None:
-    drop_database(name)
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def prepare_conference(seats: int) -> int:
-    """Migrate, seed, and open registration now for `seats` seats without approval. Returns the conference id."""
-    from django.core.management import call_command
-    from django.db.models import F
-    from django.utils import timezone
-
-    from agenda.models import Conference, Session, Window
-    from agenda.seed import seed_conference_2023
-
-    call_command("migrate", interactive=False, verbosity=0)
-    seed_conference_2023()
-    conference = Conference.objects.get(slug="wps-2023")
-    # Whole days, so the programme keeps its times of day; a month ahead, so the window is open now.
-    delta = timedelta(days=(timezone.now() - conference.starts_at).days + 30)
-    Conference.objects.filter(pk=conference.pk).update(
-        capacity=seats,
-        requires_approval=False,
-        registration_opens_at=None,
-        registration_closes_at=None,
-        starts_at=F("starts_at") + delta,
-        ends_at=F("ends_at") + delta,
-    )
-    Session.objects.filter(conference=conference).update(starts_at=F("starts_at") + delta, ends_at=F("ends_at") + delta)
-    conference.refresh_from_db()
-    assert Conference.objects.current() == conference, "the bench conference is not the one the site presents"
-    assert conference.registration_window() == Window.OPEN
-    return conference.pk
-
-
-# Server -----------------------------------------------------------------------------------------
-
-
-def start_gunicorn(args: argparse.Namespace, env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    command = [
-        str(VENV_BIN / "gunicorn"),
-        "wpsconf.wsgi:application",
-        f"--bind={HOST}:{args.port}",
-        f"--workers={args.workers}",
-        f"--worker-class={args.worker_class}",
-        "--backlog=2048",
-        "--timeout=60",
-        "--graceful-timeout=10",
-        "--log-level=warning",
-    ]
-    if args.worker_class == "gthread":
-        command.append(f"--threads={args.threads}")
-    log = log_path.open("wb")
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-
-
-def wait_until_healthy(server: subprocess.Popen, port: int, log_path: Path, limit: float = 30) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}:\n{log_path.read_text()[-3000:]}")
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return
-            connection.close()
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer /healthz within {limit} s:\n{log_path.read_text()[-3000:]}")
-
-
-def stop_gunicorn(server: subprocess.Popen | None) -> None:
-    if server is None or server.poll() is not None:
-        return
-    server.send_signal(signal.SIGTERM)  # the master stops its own workers
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=10)
-
-
-# CPU accounting (Linux /proc): where a phase's processor time went -------------------------------
-
-
-def cpu_snapshot(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by gunicorn (master and workers), PostgreSQL's processes and this client."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    used = {"gunicorn": 0.0, "postgres": 0.0}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue  # the process is gone
-        pid = int(stat.parent.name)
-        command = text[text.index("(") + 1 : text.rindex(")")]
-        fields = text[text.rindex(")") + 2 :].split()
-        ppid, seconds = int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks
-        if server_pid in (pid, ppid):
-            used["gunicorn"] += seconds
-        elif command == "postgres":
-            used["postgres"] += seconds
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    used["client"] = own.ru_utime + own.ru_stime
-    return used
-
-
-# Clients ----------------------------------------------------------------------------------------
-
-
-class Client:
-    """One visitor: a keep-alive connection and its cookies (csrftoken, sessionid)."""
-
-    def __init__(self, port: int, timeout: float) -> None:
-        self.connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
-        self.cookies: dict[str, str] = {}
-        self.csrf_token = ""
-        self.retries = 0
-
-    def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes, str]:
-        headers = {"Host": f"{HOST}:{self.connection.port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in (1, 2):
-            reused = self.connection.sock is not None
-            try:
-                self.connection.request(method, path, body=body, headers=headers)
-                response = self.connection.getresponse()
-                content = response.read()
-                break
-            except STALE_CONNECTION:
-                # The server closed an idle keep-alive connection before reading this request
-                # (gthread's --keep-alive); browsers, too, send it again on a fresh connection.
-                self.connection.close()
-                if not reused or attempt == 2:
-                    raise
-                self.retries += 1
-            except (OSError, http.client.HTTPException):
-                self.connection.close()  # the next request opens a new connection
-                raise
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        # Sync workers answer "Connection: close"; http.client then reconnects by itself.
-        return response.status, content, response.getheader("Location", "")
-
-    def open_form(self) -> None:
-        status, content, _ = self.request("GET", "/register/")
-        match = CSRF_INPUT.search(content.decode())
-        if status != 200 or match is None or "csrftoken" not in self.cookies:
-            raise RuntimeError(f"GET /register/ gave {status} without a form and CSRF cookie")
-        self.csrf_token = match.group(1)
-
-    def close(self) -> None:
-        self.connection.close()
-
-
-def registration_form(number: int, csrf_token: str) -> bytes:
-    from tests.conftest import registration_details  # the same valid form the tests post
-
-    details = registration_details(email=f"bench-{number:06d}@example.org", last_name=f"Қасымова {number}")
-    return urlencode({"csrfmiddlewaretoken": csrf_token, **details}).encode()
 
 
 @dataclass
@@ -455,13 +244,6 @@ def drain_outbox(args: argparse.Namespace, env: dict[str, str], workdir: Path) -
         worker.wait(timeout=30)
         log.close()
     return {"sent": OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count(), "elapsed": elapsed}
-
-
-def flush_broker(url: str) -> None:
-    """The bench's own Redis database starts empty: no task left over from an earlier run."""
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
 
 
 def main() -> int:

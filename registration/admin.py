@@ -10,13 +10,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from kombu.exceptions import OperationalError
 
 from agenda.admin import ConferenceAdmin
 from agenda.models import Conference
 from outbox.admin import OutgoingEmailAdmin, OutgoingEmailInline
 from outbox.models import OutgoingEmail
-from registration import audit, badges, checkin, corrections, seats, services, tasks
+from registration import audit, badges, checkin, corrections, seats, services
+from registration.badge_requests import request_badges
 from registration.models import (
     ALL_CATEGORY_FIELDS,
     IDENTITY_FIELDS,
@@ -262,46 +262,34 @@ class RegistrationAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
 
     @admin.action(description=_("Print badges for the selected people (A4, four to a sheet)"), permissions=["change"])
     def print_badges(self, request, queryset):
-        people = badges.printable(queryset)
-        count = people.count()
-        if count < queryset.count():
+        outcome = request_badges(queryset, by=request.user)
+        if outcome.left_out:
             self.message_user(
                 request, _("Only confirmed people get badges; the others were left out."), messages.WARNING
             )
-        if not count:
-            return None
-        if count <= badges.AT_ONCE_UP_TO:
-            response = HttpResponse(badges.badge_sheets(people), content_type="application/pdf")
+        if outcome.pdf:
+            response = HttpResponse(outcome.pdf, content_type="application/pdf")
             response["Content-Disposition"] = 'attachment; filename="badges.pdf"'
             return response
-        conferences = set(people.values_list("conference", flat=True).distinct())
-        sheet = BadgeSheet.objects.create(
-            requested_by=request.user, people=count, conference_id=conferences.pop() if len(conferences) == 1 else None
-        )
-        ids = list(people.values_list("pk", flat=True))
-        sheet.registrations.set(ids)
-        try:
-            tasks.print_badge_sheet.delay(sheet.pk, ids)
-        except OperationalError:
-            sheet.delete()
+        if outcome.queue_unreachable:
             self.message_user(
                 request,
                 _("The task queue cannot be reached: print at most %(count)d people at a time, or try again shortly.")
                 % {"count": badges.AT_ONCE_UP_TO},
                 messages.ERROR,
             )
-            return None
-        self.message_user(
-            request,
-            format_html(
-                '{} <a href="{}">{}</a>',
-                _("Badges for %(count)d people are being drawn; we will email you when they are ready.")
-                % {"count": count},
-                reverse("admin:registration_badgesheet_changelist"),
-                _("Badge sheets"),
-            ),
-            messages.SUCCESS,
-        )
+        elif outcome.sheet:
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Badges for %(count)d people are being drawn; we will email you when they are ready.")
+                    % {"count": outcome.sheet.people},
+                    reverse("admin:registration_badgesheet_changelist"),
+                    _("Badge sheets"),
+                ),
+                messages.SUCCESS,
+            )
         return None
 
     @admin.action(description=_("Undo the check-in of the selected people"), permissions=["change"])

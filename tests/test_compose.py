@@ -11,8 +11,8 @@ import jsonschema
 import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
-# Vendored with its licence (tests/schemas/README.md), so this test runs in a fresh clone.
-COMPOSE_SCHEMA = Path(__file__).resolve().parent / "schemas" / "compose-spec.json"
+# Vendored with its licence (vendor/compose-spec/README.md), so this test runs in a fresh clone.
+COMPOSE_SCHEMA = PROJECT / "vendor" / "compose-spec" / "compose-spec.json"
 APP_SERVICES = ("web", "worker", "beat")
 
 # CONTRACT.md, "Configuration (environment variables)".

@@ -62,15 +62,19 @@ def test_it_loads_nothing_from_another_host():
 APP_ORDER = ["wpsconf", "outbox", "agenda", "registration", "accreditation", "delegations", "backoffice"]
 
 
-def imported_apps(path: Path) -> set[str]:
-    """The project apps a module imports, at any level (function-level imports count)."""
+def imported_modules(path: Path) -> set[str]:
+    """The top-level packages a module imports, at any level (function-level imports count)."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and not node.level:
             names.add(node.module or "")
-    return {name.split(".")[0] for name in names} & set(APP_ORDER)
+    return {name.split(".")[0] for name in names}
+
+
+def imported_apps(path: Path) -> set[str]:
+    return imported_modules(path) & set(APP_ORDER)
 
 
 def test_apps_import_only_apps_below_them():
@@ -83,3 +87,8 @@ def test_apps_import_only_apps_below_them():
                 if APP_ORDER.index(other) > APP_ORDER.index(app):
                     upward.append(f"{path.relative_to(ROOT)} imports {other}")
     assert upward == []
+
+
+def test_benchmarks_never_import_the_tests():
+    """A benchmark is a visitor of the running site: it shares bench/harness.py, not the test suite."""
+    assert [path.name for path in sorted((ROOT / "bench").glob("*.py")) if "tests" in imported_modules(path)] == []
