@@ -29,7 +29,7 @@ def forget(registration_ids: list[int]) -> None:
             setattr(accreditation, field, "")
         accreditation.working_languages, accreditation.equipment = [], []
         accreditation.save(update_fields=[*DOCUMENT_FIELDS, *REQUEST_TEXT, "working_languages", "equipment"])
-    AccreditationDecision.objects.filter(request__registration_id__in=registration_ids).update(message="")
+    AccreditationDecision.objects.filter(accreditation__registration_id__in=registration_ids).update(message="")
     forget_in_admin_history(AccreditationRequest, [accreditation.pk for accreditation in accreditations])
     # The audit history keeps each old version whole: those go, and one record says the data was erased.
     AccreditationRequest.history.filter(id__in=[accreditation.pk for accreditation in accreditations]).delete()

@@ -4,7 +4,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -14,6 +13,8 @@ from django.utils import timezone, translation
 
 from agenda.models import Conference
 from agenda.seed import seed_conference_2023
+from tests import factories
+from tests.factories import sign_in
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Without these flags Chromium hangs on a closed network trying to reach Google's hosts.
@@ -107,73 +108,51 @@ def roles(transactional_db) -> None:
         getattr(migration, create)(loader.project_state((app, name)).apps, schema_editor)
 
 
-STAFF_PASSWORD = "a-long-test-password"
+def _groups_ready(request) -> None:
+    """The staff groups exist from the data migrations, except in a transactional test after the first:
+    there `roles` makes them again."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("roles")
 
 
-def staff_member(username: str, *groups: str):
-    """A staff account in the named roles (groups made by the data migrations), with an
-    authenticator app already set up where the role needs a second factor."""
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user(username, f"{username}@example.org", STAFF_PASSWORD, is_staff=True)
-    user.groups.add(*Group.objects.filter(name__in=groups))
-    return with_authenticator_if_needed(user)
+@pytest.fixture
+def organiser(request, db):
+    """Olga, in the Organisers group (with her authenticator app)."""
+    _groups_ready(request)
+    return factories.organiser()
 
 
-def with_authenticator_if_needed(user):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from wpsconf.two_factor import sees_personal_data
-
-    user = type(user).objects.get(pk=user.pk)  # permissions read afresh
-    if user.is_staff and sees_personal_data(user) and not TOTPDevice.objects.filter(user=user).exists():
-        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-    return user
+@pytest.fixture
+def door_staff(request, db):
+    """Dina, in the Door staff group."""
+    _groups_ready(request)
+    return factories.door_staff()
 
 
-def current_code(user) -> str:
-    """The code the person's authenticator app shows now (or the next one, if now's was used)."""
-    import time
-
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    generator = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    generator.time = time.time()
-    if generator.t() <= device.last_t:
-        generator.time += device.step  # within the app's tolerance of one step
-    return f"{generator.token():0{device.digits}d}"
+@pytest.fixture
+def reviewer(request, db):
+    """Rita, in the Accreditation reviewers group (with her authenticator app)."""
+    _groups_ready(request)
+    return factories.reviewer()
 
 
-def sign_in(client, user):
-    """Sign a staff member in on the test client, past their second factor where they have one."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    user = with_authenticator_if_needed(user)
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None:
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
+@pytest.fixture
+def organiser_client(client, organiser):
+    return sign_in(client, organiser)
 
 
-def log_in(page, username: str, *, then: str) -> None:
-    """Sign a staff member in through the admin's login page (and its code step), on the way to `then`."""
-    from django.contrib.auth.models import User
+@pytest.fixture
+def door_client(client, door_staff):
+    return sign_in(client, door_staff)
 
-    page.goto(f"/admin/login/?next={then}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", STAFF_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path != "/admin/login/")
-    if urlsplit(page.url).path == "/admin/two-factor/code/":
-        page.fill("#id_code", current_code(User.objects.get(username=username)))
-        page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: urlsplit(url).path == then)  # the login page's own address ends with `then` too
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    return sign_in(client, reviewer)
 
 
 @pytest.fixture
@@ -187,26 +166,6 @@ def registration_open(conference_2023):
     """The clock on 2 October 2023, inside the seeded registration window."""
     with time_machine.travel(datetime(2023, 10, 2, 6, 0, tzinfo=UTC), tick=True):
         yield conference_2023
-
-
-def registration_details(**overrides) -> dict:
-    """A complete, valid form as a parliamentarian would fill it in."""
-    return {
-        "category": "parliamentarian",
-        "email": "aigerim@example.org",
-        "honorific": "ms",
-        "first_name": "Әйгерім",
-        "last_name": "Қасымова",
-        "gender": "woman",
-        "phone": "+7 701 234 5678",
-        "country": "KZ",
-        "organisation": "Senate of the Parliament of the Republic of Kazakhstan",
-        "position": "Senator",
-        "parliament": "Parliament of the Republic of Kazakhstan",
-        "chamber": "upper",
-        "interpretation_language": "kk",
-        "consent": "on",
-    } | overrides
 
 
 @pytest.fixture(scope="session")

@@ -7,17 +7,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, Permission
 from django.core import mail as outbox
 from django.core import signing
 from django.urls import reverse
 
 from accreditation import held, services
 from accreditation.models import AccreditationRequest
-from registration import services as registration_services
 from registration.models import Registration
-from tests.conftest import registration_details, sign_in, staff_member
-from tests.documents import image_bytes, media_files, media_form, pdf_bytes, person_and_accreditation, upload
+from tests.documents import image_bytes, media_files, media_form, pdf_bytes, upload
+from tests.factories import apply_for_accreditation, register, registration_details, sign_in, staff_member
 from wpsconf.storage import private_storage
 
 pytestmark = pytest.mark.django_db
@@ -36,19 +35,10 @@ def errors_of(response, form: str, field: str) -> str:
 
 @pytest.fixture
 def applied(registration_open, django_capture_on_commit_callbacks) -> AccreditationRequest:
-    person, accreditation = person_and_accreditation()
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = services.request_accreditation(
-            conference=registration_open, person=person, accreditation=accreditation, language="en"
-        )
+        application = apply_for_accreditation(registration_open)
     outbox.outbox.clear()
-    return outcome.registration.accreditation
-
-
-@pytest.fixture
-def reviewer_client(client) -> object:
-    sign_in(client, staff_member("rita", "Accreditation reviewers"))
-    return client
+    return application
 
 
 # --- applying -------------------------------------------------------------------------------------------------
@@ -307,11 +297,10 @@ def test_organisers_hold_every_event_permission_and_none_over_users(db):
     assert not {app for app, _codename in organisers} & {"auth", "axes", "admin", "sessions", "contenttypes"}
 
 
-def test_organisers_cannot_manage_users(client, applied):
-    sign_in(client, staff_member("olga", "Organisers"))
-    assert client.get(reverse("admin:accreditation_accreditationrequest_changelist")).status_code == 200
-    assert client.get(reverse("admin:registration_registration_changelist")).status_code == 200
-    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+def test_organisers_cannot_manage_users(organiser_client, applied):
+    assert organiser_client.get(reverse("admin:accreditation_accreditationrequest_changelist")).status_code == 200
+    assert organiser_client.get(reverse("admin:registration_registration_changelist")).status_code == 200
+    assert organiser_client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 
 # --- review in the admin --------------------------------------------------------------------------------------
@@ -385,25 +374,21 @@ def test_a_reviewer_asks_for_more_information_and_the_applicant_sends_it(
 def test_the_documents_page_is_only_for_media_asked_for_more(client, applied, registration_open):
     documents_url = reverse("accreditation:send-documents", args=[applied.registration.token])
     assert client.get(documents_url).status_code == 302  # nothing asked: back to the personal page
-    details = registration_details()
-    del details["consent"]
-    attendee = registration_services.register_attendee(conference=registration_open, details=details, language="en")
-    attendee_url = reverse("accreditation:send-documents", args=[attendee.registration.token])
+    attendee = register(registration_open)
+    attendee_url = reverse("accreditation:send-documents", args=[attendee.token])
     assert client.get(attendee_url).status_code == 404
 
 
 # --- pickup and the press office ------------------------------------------------------------------------------
 
 
-def test_the_pickup_action_records_the_id_and_refuses_a_revoked_badge(reviewer_client, applied, registration_open):
-    rita = User.objects.get(username="rita")
-    services.approve(applied, by=rita)
-    person, accreditation = person_and_accreditation(email="second@example.org")
-    revoked = services.request_accreditation(
-        conference=registration_open, person=person, accreditation=accreditation, language="en"
-    ).registration.accreditation
-    services.approve(revoked, by=rita)
-    services.revoke(revoked, reason="Press card withdrawn.", by=rita)
+def test_the_pickup_action_records_the_id_and_refuses_a_revoked_badge(
+    reviewer_client, reviewer, applied, registration_open
+):
+    services.approve(applied, by=reviewer)
+    revoked = apply_for_accreditation(registration_open, "second@example.org")
+    services.approve(revoked, by=reviewer)
+    services.revoke(revoked, reason="Press card withdrawn.", by=reviewer)
     changelist = reverse("admin:accreditation_accreditationrequest_changelist")
 
     def hand_over(*applications, **data):
@@ -421,19 +406,17 @@ def test_the_pickup_action_records_the_id_and_refuses_a_revoked_badge(reviewer_c
 
     applied.refresh_from_db()
     revoked.refresh_from_db()
-    assert applied.badge_handed_over_by == rita
+    assert applied.badge_handed_over_by == reviewer
     assert applied.identity_document == "national_id"
     assert revoked.badge_collected_at is None
     assert "revoked" in " ".join(message.message for message in refused.context["messages"])
 
 
-def test_the_press_office_lists_and_their_csv(reviewer_client, applied, registration_open):
-    services.approve(applied, by=User.objects.get(username="rita"))
-    details = registration_details(
-        email="quiet@example.org", honorific="", first_name='=HYPERLINK("http://x")', no_photography=True
+def test_the_press_office_lists_and_their_csv(reviewer_client, reviewer, applied, registration_open):
+    services.approve(applied, by=reviewer)
+    register(
+        registration_open, "quiet@example.org", honorific="", first_name='=HYPERLINK("http://x")', no_photography=True
     )
-    del details["consent"]
-    registration_services.register_attendee(conference=registration_open, details=details, language="en")
     url = reverse("admin:accreditation_press_office")
 
     page = reviewer_client.get(url).content.decode()

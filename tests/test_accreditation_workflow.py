@@ -4,7 +4,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail as outbox
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -15,8 +14,8 @@ from accreditation.models import AccreditationDecision, AccreditationRequest
 from registration import seats
 from registration import services as registration_services
 from registration.models import EmailKind, Registration
-from tests.conftest import registration_details
-from tests.documents import image_bytes, pdf_bytes, person_and_accreditation, upload
+from tests.documents import image_bytes, pdf_bytes, upload
+from tests.factories import accreditation_outcome, apply_for_accreditation, register
 from wpsconf import uploads
 from wpsconf.storage import private_storage
 
@@ -31,20 +30,6 @@ def conference(registration_open):
     registration_open.media_capacity = 2
     registration_open.save()
     return registration_open
-
-
-@pytest.fixture
-def reviewer(db) -> User:
-    return User.objects.create_user("rita", "rita@example.org", "a-long-test-password", is_staff=True)
-
-
-def apply(conference, email: str, *, language: str = "en", **overrides) -> AccreditationRequest:
-    person, accreditation = person_and_accreditation(email=email, **overrides)
-    outcome = services.request_accreditation(
-        conference=conference, person=person, accreditation=accreditation, language=language
-    )
-    assert outcome.created
-    return outcome.registration.accreditation
 
 
 def subject_in(language: str, subject: str, registration: Registration) -> str:
@@ -68,7 +53,7 @@ def emails_to(application: AccreditationRequest) -> list:
 @pytest.fixture
 def applied(conference, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        application = apply(conference, "dana@example.org", language="ru")
+        application = apply_for_accreditation(conference, "dana@example.org", language="ru")
     outbox.outbox.clear()
     return application
 
@@ -78,7 +63,7 @@ def applied(conference, django_capture_on_commit_callbacks):
 
 def test_it_creates_the_media_registration_and_its_request_together(conference, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        application = apply(conference, "dana@example.org", language="kk")
+        application = apply_for_accreditation(conference, "dana@example.org", language="kk")
 
     registration = application.registration
     assert registration.category == Registration.Category.MEDIA
@@ -94,11 +79,8 @@ def test_it_creates_the_media_registration_and_its_request_together(conference, 
 
 
 def test_it_creates_nothing_for_a_known_address_and_mails_the_link(applied, django_capture_on_commit_callbacks):
-    person, accreditation = person_and_accreditation(email="DANA@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = services.request_accreditation(
-            conference=applied.registration.conference, person=person, accreditation=accreditation, language="en"
-        )
+        outcome = accreditation_outcome(applied.registration.conference, "DANA@example.org")
 
     assert not outcome.created
     assert AccreditationRequest.objects.count() == 1
@@ -110,10 +92,8 @@ def test_it_creates_nothing_for_a_known_address_and_mails_the_link(applied, djan
 def test_media_have_their_own_seats_and_waiting_list(conference, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(2):
-            details = registration_details(email=f"attendee{n}@example.org")
-            del details["consent"]
-            registration_services.register_attendee(conference=conference, details=details, language="en")
-        media = [apply(conference, f"media{n}@example.org") for n in range(3)]
+            register(conference, f"attendee{n}@example.org")
+        media = [apply_for_accreditation(conference, f"media{n}@example.org") for n in range(3)]
 
     # The attendees filled their two seats; the media still had two of their own.
     assert [fresh(application).registration.status for application in media] == ["pending", "pending", "waitlisted"]
@@ -127,14 +107,8 @@ def test_an_attendee_never_takes_a_media_seat(conference, django_capture_on_comm
     conference.media_capacity = 5
     conference.save()
     with django_capture_on_commit_callbacks(execute=True):
-        outcomes = []
-        for n in range(3):
-            details = registration_details(email=f"attendee{n}@example.org")
-            del details["consent"]
-            outcomes.append(
-                registration_services.register_attendee(conference=conference, details=details, language="en")
-            )
-    assert [outcome.registration.status for outcome in outcomes] == ["pending", "pending", "waitlisted"]
+        attendees = [register(conference, f"attendee{n}@example.org") for n in range(3)]
+    assert [attendee.status for attendee in attendees] == ["pending", "pending", "waitlisted"]
 
 
 # --- decisions ------------------------------------------------------------------------------------------------
@@ -224,7 +198,7 @@ def test_rejection_needs_a_reason(applied, reviewer, reason):
 
 def test_rejection_frees_the_media_seat_for_the_first_in_line(conference, reviewer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        first, _second, waiting = [apply(conference, f"media{n}@example.org") for n in range(3)]
+        first, _second, waiting = [apply_for_accreditation(conference, f"media{n}@example.org") for n in range(3)]
     outbox.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -303,7 +277,7 @@ def test_a_waitlisted_applicant_is_approved_only_when_a_media_seat_is_free(
     conference, reviewer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first, _second, waiting = [apply(conference, f"media{n}@example.org") for n in range(3)]
+        first, _second, waiting = [apply_for_accreditation(conference, f"media{n}@example.org") for n in range(3)]
     with pytest.raises(ValidationError, match="No media seat"):
         services.approve(waiting, by=reviewer)
     registration_services.cancel_registration(first.registration)  # promotes the waiting applicant
@@ -320,7 +294,7 @@ def test_the_registration_workflow_refuses_to_decide_on_media(applied):
 
 def test_raising_the_media_seats_promotes_the_media_waiting_list(conference, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        *_, waiting = [apply(conference, f"media{n}@example.org") for n in range(3)]
+        *_, waiting = [apply_for_accreditation(conference, f"media{n}@example.org") for n in range(3)]
     conference.media_capacity = 3
     conference.save()
     promoted = seats.give_free_seats(conference)

@@ -4,15 +4,8 @@ import pytest
 from django.urls import reverse
 
 from agenda.models import Conference, DialogueChair, NationalActionPlan, Session, Speaker
-from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organiser_client(client, django_user_model):
-    sign_in(client, django_user_model.objects.create_superuser("olga", "olga@example.org", "a-long-test-password"))
-    return client
 
 
 @pytest.mark.parametrize("model", [Conference, Session, Speaker, DialogueChair, NationalActionPlan])

@@ -6,9 +6,7 @@ from django.urls import reverse
 from accreditation import services as accreditation_services
 from registration import checkin, services
 from registration.models import Registration
-from tests.conftest import sign_in, staff_member
-from tests.documents import person_and_accreditation
-from tests.factories import details_form, register
+from tests.factories import apply_for_accreditation, details_form, register
 from wpsconf.audit import history_of
 
 pytestmark = pytest.mark.django_db
@@ -20,22 +18,14 @@ def history(registration: Registration):
     return history_of(registration, reasons=audit.labels(), by_the_registrant=audit.BY_THE_REGISTRANT)
 
 
-@pytest.fixture
-def olga(client):
-    user = staff_member("olga", "Organisers")
-    sign_in(client, user)
-    return user
-
-
-def test_a_registrants_life_is_recorded_with_who_did_what(client, registration_open, olga):
+def test_a_registrants_life_is_recorded_with_who_did_what(organiser_client, registration_open, organiser, door_staff):
     aigerim = register(registration_open)
-    client.post(
+    organiser_client.post(
         reverse("admin:registration_registration_changelist"),
         {"action": "approve", "_selected_action": [aigerim.pk]},
     )
-    door = staff_member("dina", "Door staff")
-    checkin.check_in(checkin.badge_code(aigerim), conference=registration_open, by=door)
-    checkin.undo_check_ins(Registration.objects.filter(pk=aigerim.pk), by=olga)
+    checkin.check_in(checkin.badge_code(aigerim), conference=registration_open, by=door_staff)
+    checkin.undo_check_ins(Registration.objects.filter(pk=aigerim.pk), by=organiser)
 
     entries = history(aigerim)
 
@@ -71,32 +61,27 @@ def test_neither_the_token_nor_the_gender_is_kept_in_the_history(registration_op
     assert not hasattr(record, "gender")
 
 
-def test_the_admin_page_shows_the_audit_history(client, registration_open, olga):
+def test_the_admin_page_shows_the_audit_history(organiser_client, registration_open):
     aigerim = register(registration_open)
     services.approve_registration(aigerim)
 
-    page = client.get(reverse("admin:registration_registration_change", args=[aigerim.pk])).content.decode()
+    page = organiser_client.get(reverse("admin:registration_registration_change", args=[aigerim.pk])).content.decode()
 
     assert "data-audit-history" in page
     assert "<del>Pending approval</del> → <ins>Confirmed</ins>" in page
 
 
 def test_a_media_requests_review_is_recorded_with_the_reviewer(
-    client, registration_open, django_capture_on_commit_callbacks
+    reviewer_client, reviewer, registration_open, django_capture_on_commit_callbacks
 ):
-    person, details = person_and_accreditation()
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = accreditation_services.request_accreditation(
-            conference=registration_open, person=person, accreditation=details, language="en"
-        )
-    rita = staff_member("rita", "Accreditation reviewers")
-    accreditation_services.approve(outcome.registration.accreditation, by=rita)
-    sign_in(client, rita)
+        application = apply_for_accreditation(registration_open)
+    accreditation_services.approve(application, by=reviewer)
 
-    page = client.get(
-        reverse("admin:accreditation_accreditationrequest_change", args=[outcome.registration.accreditation.pk])
+    page = reviewer_client.get(
+        reverse("admin:accreditation_accreditationrequest_change", args=[application.pk])
     ).content.decode()
 
-    entries = history_of(outcome.registration.accreditation, reasons={"approved": "Approved"})
+    entries = history_of(application, reasons={"approved": "Approved"})
     assert (entries[0].who, entries[0].what) == ("rita", "Approved")
     assert "<del>Awaiting review</del> → <ins>Approved</ins>" in page

@@ -9,11 +9,9 @@ from django.urls import reverse
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from accreditation import services as accreditation_services
 from registration import badges, services
 from registration.models import BadgeSheet, Registration
-from tests.conftest import registration_details, sign_in, staff_member
-from tests.documents import person_and_accreditation
+from tests.factories import apply_for_accreditation, door_staff, register, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +22,6 @@ def conference(registration_open):
     registration_open.requires_approval = False
     registration_open.save()
     return registration_open
-
-
-def register(conference, email: str, **overrides) -> Registration:
-    details = registration_details(email=email, **overrides)
-    del details["consent"]
-    return services.register_attendee(conference=conference, details=details, language="en").registration
 
 
 def pages_of(pdf: bytes) -> list[str]:
@@ -72,10 +64,7 @@ def test_the_badge_speaks_the_persons_language_and_marks_no_photography(conferen
 
 
 def test_a_media_badge_is_unmistakable_and_carries_the_photo(conference, django_capture_on_commit_callbacks):
-    person, accreditation = person_and_accreditation()
-    application = accreditation_services.request_accreditation(
-        conference=conference, person=person, accreditation=accreditation, language="en"
-    ).registration.accreditation
+    application = apply_for_accreditation(conference)
     pdf = badges.badge_pdf(application.registration)
     [text] = pages_of(pdf)
     assert "PRESS · ПРЕССА · БАСПАСӨЗ" in text
@@ -115,10 +104,7 @@ def test_no_badge_before_confirmation_nor_for_media_who_collect_theirs(client, c
     conference.save()
     pending = register(conference, "a@example.org")
     assert client.get(reverse("registration:badge", args=[pending.token])).status_code == 404
-    person, accreditation = person_and_accreditation()
-    media = accreditation_services.request_accreditation(
-        conference=conference, person=person, accreditation=accreditation, language="en"
-    ).registration
+    media = apply_for_accreditation(conference).registration
     Registration.objects.filter(pk=media.pk).update(status="confirmed")
     assert client.get(reverse("registration:badge", args=[media.token])).status_code == 404
 
@@ -134,13 +120,6 @@ def test_the_confirmation_email_links_to_the_badge(conference, django_capture_on
 # --- organisers' sheets -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def organiser(client):
-    olga = staff_member("olga", "Organisers")
-    sign_in(client, olga)
-    return olga
-
-
 def print_badges(client, people):
     return client.post(
         reverse("admin:registration_registration_changelist"),
@@ -149,25 +128,25 @@ def print_badges(client, people):
     )
 
 
-def test_a_few_badges_come_at_once_confirmed_people_only(client, conference, organiser):
+def test_a_few_badges_come_at_once_confirmed_people_only(organiser_client, conference):
     people = [register(conference, f"p{n}@example.org") for n in range(5)]
     services.cancel_registration(people[0])
 
-    response = print_badges(client, people)
+    response = print_badges(organiser_client, people)
 
     assert response["Content-Type"] == "application/pdf"
     assert len(pages_of(response.getvalue())) == 1  # four people: one sheet
 
 
 def test_many_badges_are_drawn_by_a_task_and_the_organiser_gets_a_link(
-    client, conference, organiser, monkeypatch, django_capture_on_commit_callbacks
+    organiser_client, conference, organiser, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(badges, "AT_ONCE_UP_TO", 3)
     people = [register(conference, f"p{n}@example.org") for n in range(6)]
     outbox.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = print_badges(client, people)
+        response = print_badges(organiser_client, people)
 
     assert "being drawn" in " ".join(message.message for message in response.context["messages"])
     sheet = BadgeSheet.objects.get()
@@ -177,15 +156,16 @@ def test_many_badges_are_drawn_by_a_task_and_the_organiser_gets_a_link(
     [email] = outbox.outbox
     assert email.to == ["olga@example.org"]
     assert download in email.body
-    pdf = b"".join(client.get(download).streaming_content)
+    pdf = b"".join(organiser_client.get(download).streaming_content)
     assert len(pages_of(pdf)) == 2
 
 
 def test_badge_sheets_are_for_organisers_only(client, conference, organiser):
+    sign_in(client, organiser)
     sheet = BadgeSheet.objects.create(requested_by=organiser, people=1)
     download = reverse("admin:registration_badgesheet_download", args=[sheet.pk])
     assert client.get(download).status_code == 404  # not drawn yet
-    sign_in(client, staff_member("dina", "Door staff"))
+    sign_in(client, door_staff())
     assert client.get(download).status_code == 403
     client.logout()
     assert client.get(download).status_code == 302
@@ -206,16 +186,13 @@ def test_a_very_long_name_shrinks_to_fit_instead_of_spilling(conference):
 
 
 def test_a_media_badge_without_its_photo_file_still_prints(conference):
-    person, accreditation = person_and_accreditation()
-    application = accreditation_services.request_accreditation(
-        conference=conference, person=person, accreditation=accreditation, language="en"
-    ).registration.accreditation
+    application = apply_for_accreditation(conference)
     application.photo.storage.delete(application.photo.name)
     [text] = pages_of(badges.badge_pdf(application.registration))
     assert "PRESS" in text
 
 
-def test_an_unreachable_task_queue_leaves_no_sheet_behind(client, conference, organiser, monkeypatch):
+def test_an_unreachable_task_queue_leaves_no_sheet_behind(organiser_client, conference, monkeypatch):
     from kombu.exceptions import OperationalError
 
     from registration import tasks
@@ -227,7 +204,7 @@ def test_an_unreachable_task_queue_leaves_no_sheet_behind(client, conference, or
     monkeypatch.setattr(tasks.print_badge_sheet, "delay", broker_down)
     people = [register(conference, f"p{n}@example.org") for n in range(2)]
 
-    response = print_badges(client, people)
+    response = print_badges(organiser_client, people)
 
     assert "cannot be reached" in " ".join(message.message for message in response.context["messages"])
     assert not BadgeSheet.objects.exists()

@@ -13,8 +13,9 @@ from accreditation import services
 from accreditation.models import AccreditationRequest
 from agenda.models import Conference
 from agenda.seed import seed_conference_2023
-from tests.conftest import log_in, staff_member
-from tests.documents import image_bytes, pdf_bytes, person_and_accreditation
+from tests import factories
+from tests.documents import image_bytes, pdf_bytes
+from tests.factories import log_in
 from tests.test_browser_registration import REGISTRATION_OPEN_AT, personal_path_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,7 +77,7 @@ def apply(page) -> None:
 
 
 def log_in_as_reviewer(page) -> None:
-    staff_member("rita", "Accreditation reviewers")
+    factories.reviewer()
     log_in(page, "rita", then="/admin/")
 
 
@@ -168,10 +169,7 @@ def test_the_application_fits_a_phone_in_kazakh(phone_page, registration_open):
 
 
 def test_the_press_office_hands_a_badge_over_and_downloads_its_list(page, registration_open):
-    person, accreditation = person_and_accreditation()
-    application = services.request_accreditation(
-        conference=Conference.objects.current(), person=person, accreditation=accreditation, language="en"
-    ).registration.accreditation
+    application = factories.apply_for_accreditation(Conference.objects.current())
     services.approve(application, by=None)
     log_in_as_reviewer(page)
 

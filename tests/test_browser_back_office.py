@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from agenda.models import Conference
 from agenda.seed import seed_conference_2023
-from registration import services
-from tests.conftest import log_in, registration_details, staff_member
+from tests import factories
 from tests.documents import pdf_bytes
+from tests.factories import log_in, register
 from tests.test_browser_registration import REGISTRATION_OPEN_AT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,14 +28,12 @@ def people(roles):
     conference.save()
     with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
         for n, (country, gender) in enumerate(PEOPLE):
-            details = registration_details(email=f"p{n}@example.org", country=country, gender=gender)
-            del details["consent"]
-            services.register_attendee(conference=conference, details=details, language="en")
+            register(conference, f"p{n}@example.org", country=country, gender=gender)
         yield
 
 
 def test_an_organiser_filters_exports_and_opens_the_dashboard(page, people):
-    staff_member("olga", "Organisers")
+    factories.organiser()
     log_in(page, "olga", then="/admin/")
 
     page.locator('a[href="/admin/registration/registration/"]').first.click()
@@ -57,7 +55,7 @@ def test_an_organiser_publishes_the_roadmap_and_visitors_find_it(page, people, t
     settings.MEDIA_ROOT = tmp_path / "media"
     roadmap = tmp_path / "roadmap.pdf"
     roadmap.write_bytes(pdf_bytes(2))
-    staff_member("olga", "Organisers")
+    factories.organiser()
     conference = Conference.objects.current()
     log_in(page, "olga", then=f"/admin/agenda/conference/{conference.pk}/change/")
 

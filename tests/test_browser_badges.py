@@ -10,8 +10,8 @@ from django.core import mail
 
 from agenda.models import Conference
 from agenda.seed import seed_conference_2023
-from registration import services
-from tests.conftest import log_in, registration_details, staff_member
+from tests import factories
+from tests.factories import log_in, register
 from tests.test_browser_registration import REGISTRATION_OPEN_AT, personal_path_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,12 +25,6 @@ def conference(roles):
     conference.save()
     with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
         yield conference
-
-
-def register(conference, **overrides):
-    details = registration_details(**overrides)
-    del details["consent"]
-    return services.register_attendee(conference=conference, details=details, language="en").registration
 
 
 def text_of(path: str) -> str:
@@ -52,7 +46,7 @@ def test_a_confirmed_attendee_downloads_her_badge(page, conference, django_captu
 def test_an_organiser_prints_a_sheet_of_badges(page, conference):
     for n, name in enumerate(["Сейтова", "Абенова", "Ким"]):
         register(conference, email=f"p{n}@example.org", last_name=name)
-    staff_member("olga", "Organisers")
+    factories.organiser()
     log_in(page, "olga", then="/admin/registration/registration/")
 
     page.locator("#action-toggle").check()

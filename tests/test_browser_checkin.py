@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 
 from agenda.models import Conference
 from agenda.seed import seed_conference_2023
-from registration import checkin, services
-from tests.conftest import log_in, registration_details, staff_member
+from registration import checkin
+from tests import factories
+from tests.factories import log_in, register
 from tests.test_browser_registration import REGISTRATION_OPEN_AT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,14 +23,12 @@ def confirmed_guest(roles):
     conference.requires_approval = False
     conference.save()
     with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
-        details = registration_details()
-        del details["consent"]
-        yield services.register_attendee(conference=conference, details=details, language="en").registration
+        yield register(conference)
 
 
 def test_door_staff_scan_a_badge_on_a_phone_green_then_amber(phone_page, confirmed_guest):
     page = phone_page
-    staff_member("dina", "Door staff")
+    factories.door_staff()
 
     page.goto("/checkin/")
     expect(page).to_have_url(re.compile(r"/admin/login/\?next=/checkin/$"))
@@ -64,7 +63,7 @@ def test_door_staff_scan_a_badge_on_a_phone_green_then_amber(phone_page, confirm
 
 def test_door_staff_find_a_person_without_a_badge(phone_page, confirmed_guest):
     page = phone_page
-    dina = staff_member("dina", "Door staff")
+    dina = factories.door_staff()
     log_in(page, "dina", then="/checkin/")
 
     page.fill("#id_q", "Қасымова")
@@ -88,7 +87,7 @@ def test_door_staff_find_a_person_without_a_badge(phone_page, confirmed_guest):
 
 def test_a_typed_reference_waits_for_the_id_and_a_mismatch_lets_nobody_in(phone_page, confirmed_guest):
     page = phone_page
-    staff_member("dina", "Door staff")
+    factories.door_staff()
     log_in(page, "dina", then="/checkin/")
 
     page.keyboard.type(confirmed_guest.reference.lower())
@@ -119,7 +118,7 @@ navigator.mediaDevices.getUserMedia = async () => {
 
 def test_the_phone_camera_reads_a_badge_where_the_browser_can(phone_page, confirmed_guest):
     page = phone_page
-    staff_member("dina", "Door staff")
+    factories.door_staff()
     log_in(page, "dina", then="/checkin/")
     expect(page.locator("#camera-button")).to_be_hidden()  # this browser cannot read codes itself
 

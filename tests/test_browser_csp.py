@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from agenda.models import Conference
 from registration.models import Registration
-from tests.conftest import log_in, staff_member
-from tests.factories import confirmed
+from tests import factories
+from tests.factories import confirmed, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,7 +59,7 @@ def test_public_pages_keep_to_the_policy(page, aigerim):
 
 def test_the_back_office_and_the_door_keep_to_the_policy(page, aigerim):
     page.add_init_script(WATCH_VIOLATIONS)
-    staff_member("olga", "Organisers")
+    factories.organiser()
     log_in(page, "olga", then="/admin/")
     paths = [
         "/admin/",

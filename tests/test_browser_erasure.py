@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 
 from agenda.models import Conference
 from agenda.seed import seed_conference_2023
-from registration import services
-from tests.conftest import registration_details
+from tests.factories import register
 from tests.test_browser_registration import REGISTRATION_OPEN_AT, personal_path_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,15 +18,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def registered(transactional_db, django_capture_on_commit_callbacks):
     seed_conference_2023()
-    details = registration_details()
-    del details["consent"]
     # Before the conference: erasing then gives the seat up too.
     with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
         with django_capture_on_commit_callbacks(execute=True):
-            outcome = services.register_attendee(
-                conference=Conference.objects.current(), details=details, language="en"
-            )
-        yield outcome.registration
+            registration = register(Conference.objects.current())
+        yield registration
 
 
 def test_a_registrant_erases_her_data(page, registered):

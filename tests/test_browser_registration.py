@@ -14,9 +14,8 @@ from playwright.sync_api import expect
 
 from agenda.models import Conference
 from agenda.seed import seed_conference_2023
-from registration import services
 from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, Registration
-from tests.conftest import STAFF_PASSWORD, log_in, registration_details, with_authenticator_if_needed
+from tests.factories import log_in, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -172,22 +171,9 @@ def test_it_asks_for_the_parliament_and_keeps_what_was_typed(page, registration_
     assert mail.outbox == []
 
 
-def register_quietly(**overrides) -> Registration:
-    """A registration made through the service, as if earlier; its email is cleared away."""
-    details = registration_details(**overrides)
-    del details["consent"]
-    outcome = services.register_attendee(conference=Conference.objects.current(), details=details, language="en")
-    mail.outbox.clear()
-    return outcome.registration
-
-
-def log_in_as_organiser(page, django_user_model) -> None:
-    with_authenticator_if_needed(django_user_model.objects.create_superuser("olga", "olga@example.org", STAFF_PASSWORD))
-    log_in(page, "olga", then="/admin/")
-
-
 def test_a_registrant_corrects_her_details_on_her_personal_page(page, registration_open):
-    registration = register_quietly()
+    registration = register(Conference.objects.current())
+    mail.outbox.clear()  # registered earlier
 
     page.goto(f"/my/{registration.token}/")
     expect(page.locator("#id_email")).to_have_count(0)  # neither email nor category can be changed here
@@ -203,7 +189,8 @@ def test_a_registrant_corrects_her_details_on_her_personal_page(page, registrati
 
 
 def test_a_registrant_who_lost_her_link_gets_it_by_email(page, registration_open):
-    registration = register_quietly()
+    registration = register(Conference.objects.current())
+    mail.outbox.clear()  # registered earlier
 
     page.goto("/register/")
     page.get_by_role("link", name="Registered already? Get your personal link again.").click()
@@ -217,9 +204,10 @@ def test_a_registrant_who_lost_her_link_gets_it_by_email(page, registration_open
     expect(page.locator("[data-reference]")).to_have_text(registration.reference)
 
 
-def test_an_organiser_approves_a_registration_in_the_admin(page, registration_open, django_user_model):
-    registration = register_quietly()
-    log_in_as_organiser(page, django_user_model)
+def test_an_organiser_approves_a_registration_in_the_admin(page, registration_open, organiser):
+    registration = register(Conference.objects.current())
+    mail.outbox.clear()  # registered earlier
+    log_in(page, "olga", then="/admin/")
 
     page.goto("/admin/registration/registration/")
     page.locator(f'input[name="_selected_action"][value="{registration.pk}"]').check()
@@ -232,9 +220,10 @@ def test_an_organiser_approves_a_registration_in_the_admin(page, registration_op
     assert [message.subject for message in mail.outbox] == [f"Your place is confirmed ({registration.reference})"]
 
 
-def test_an_organiser_declines_a_registration_with_a_reason(page, registration_open, django_user_model):
-    registration = register_quietly()
-    log_in_as_organiser(page, django_user_model)
+def test_an_organiser_declines_a_registration_with_a_reason(page, registration_open, organiser):
+    registration = register(Conference.objects.current())
+    mail.outbox.clear()  # registered earlier
+    log_in(page, "olga", then="/admin/")
 
     page.goto("/admin/registration/registration/")
     page.locator(f'input[name="_selected_action"][value="{registration.pk}"]').check()

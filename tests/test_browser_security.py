@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from agenda.models import Conference
 from registration.models import Registration
-from tests.conftest import STAFF_PASSWORD, current_code, log_in, staff_member
-from tests.factories import confirmed
+from tests import factories
+from tests.factories import STAFF_PASSWORD, confirmed, current_code, log_in
 from tests.test_browser_registration import personal_path_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,7 @@ def password_step(page, username: str, then: str) -> None:
 
 
 def test_a_reviewer_signs_in_with_a_code_from_her_app(page, roles):
-    rita = staff_member("rita", "Accreditation reviewers")
+    rita = factories.reviewer()
 
     password_step(page, "rita", then="/admin/")
     expect(page).to_have_url(re.compile(r"/admin/two-factor/code/\?next="))
@@ -72,7 +72,7 @@ def test_an_organiser_sets_up_her_app_at_first_sign_in(page, roles):
 
 
 def test_door_staff_cannot_open_a_personal_page_through_view_on_site(page, aigerim):
-    staff_member("dina", "Door staff")
+    factories.door_staff()
     log_in(page, "dina", then="/checkin/")
     content_type = ContentType.objects.get_for_model(Registration)
 
@@ -99,7 +99,7 @@ def test_a_confirmed_registrant_corrects_her_name_and_an_organiser_accepts_it(pa
     organisers_browser = page.context.browser.new_context(base_url=page.url.split("/my/")[0])
     organisers_browser.set_default_timeout(10_000)
     olga_page = organisers_browser.new_page()
-    staff_member("olga", "Organisers")
+    factories.organiser()
     log_in(olga_page, "olga", then="/admin/registration/identitycorrection/")
     expect(olga_page.locator("#result_list")).to_contain_text(aigerim.reference)
     olga_page.locator("#result_list tbody a").first.click()

@@ -4,19 +4,18 @@ Every call runs in its own thread with its own database connection, all released
 by a barrier, so the row lock on the conference is what keeps the count right.
 """
 
-import threading
 from collections.abc import Callable
 
 import pytest
 from django.core import mail as outbox
-from django.db import connection
 
 from accreditation import services as accreditation_services
 from outbox.models import OutgoingEmail
 from registration import lost_link, services
 from registration.models import Registration
-from tests.conftest import registration_details
+from tests.concurrency import run_together
 from tests.documents import person_and_accreditation
+from tests.factories import register_outcome
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -24,41 +23,8 @@ CAPACITY = 10
 SEAT_FREE = "A seat is free"
 
 
-def details(n: int) -> dict:
-    """Only model fields: the form's consent box (and honeypot) are not part of a registration."""
-    fields = registration_details(email=f"person{n:03d}@example.org", first_name=f"Person{n}")
-    fields.pop("consent")
-    return fields
-
-
-def run_together(calls: list[Callable[[], object]]) -> list[object]:
-    """Start every call at the same instant, each in its own thread and connection; re-raise any failure."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-    errors: list[BaseException] = []
-
-    def worker(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except BaseException as error:  # reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung: a lock was never released"
-    if errors:
-        raise errors[0]
-    return results
-
-
 def register(conference, n: int) -> Callable[[], services.Outcome]:
-    return lambda: services.register_attendee(conference=conference, details=details(n), language="en")
+    return lambda: register_outcome(conference, f"person{n:03d}@example.org", first_name=f"Person{n}")
 
 
 def cancel(registration: Registration) -> Callable[[], Registration]:
@@ -119,7 +85,7 @@ def test_it_seats_exactly_the_capacity_and_queues_the_rest_in_arrival_order(smal
 
 def test_it_never_overfills_while_people_register_and_cancel_at_once(small_conference):
     for n in range(CAPACITY + 5):  # ten seated, five already waiting
-        services.register_attendee(conference=small_conference, details=details(n), language="en")
+        register(small_conference, n)()
     seated = list(small_conference.registrations.filter(status="confirmed").order_by("pk"))
     first_waiting = set(small_conference.registrations.filter(status="waitlisted").values_list("pk", flat=True))
     assert len(seated) == CAPACITY
@@ -145,7 +111,7 @@ def test_it_never_overfills_while_people_register_and_cancel_at_once(small_confe
 
 def test_it_mails_a_link_only_three_times_however_many_ask_at_once(small_conference):
     """Eight visitors ask for one registrant's link at the same moment: she gets three emails."""
-    services.register_attendee(conference=small_conference, details=details(1), language="en")
+    register(small_conference, 1)()
     OutgoingEmail.objects.all().delete()  # only the link emails count here
 
     run_together(
@@ -179,17 +145,17 @@ def test_media_and_attendees_arriving_at_once_each_fill_only_their_own_seats(sma
     assert media.filter(accreditation__isnull=False).count() == 20  # every registration has its request
 
 
-def test_a_code_is_checked_with_the_devices_locked(roles):
+def test_a_code_is_checked_with_the_devices_locked(organiser):
     """django-otp checks a code and marks it used without a lock: two posts of one code at the same
     moment could both pass. The sign-in locks the person's devices before checking (the race itself
     is too narrow to catch reliably here, so this holds the lock in place)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.conftest import current_code, staff_member
+    from tests.factories import current_code
     from wpsconf.two_factor import checked_code
 
-    olga = staff_member("olga", "Organisers")
+    olga = organiser
     code = current_code(olga)
 
     with CaptureQueriesContext(connection) as queries:

@@ -11,9 +11,9 @@ from django.utils import timezone
 from accreditation import services as accreditation_services
 from registration import checkin, services
 from registration.models import Registration
-from tests.conftest import registration_details, sign_in, staff_member
-from tests.documents import person_and_accreditation
-from tests.test_capacity_concurrency import run_together
+from tests import factories
+from tests.concurrency import run_together
+from tests.factories import apply_for_accreditation, register, sign_in, staff_member
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
@@ -29,92 +29,78 @@ def conference(registration_open):
     return registration_open
 
 
-@pytest.fixture
-def door(db) -> User:
-    return staff_member("dina", "Door staff")
-
-
-def register(conference, email: str, **overrides) -> Registration:
-    details = registration_details(email=email, **overrides)
-    del details["consent"]
-    return services.register_attendee(conference=conference, details=details, language="en").registration
-
-
-def test_a_genuine_code_checks_a_confirmed_person_in_once(conference, door):
+def test_a_genuine_code_checks_a_confirmed_person_in_once(conference, door_staff):
     aigerim = register(conference, "aigerim@example.org")
     code = checkin.badge_code(aigerim)
 
-    first = checkin.check_in(code, conference=conference, by=door)
-    second = checkin.check_in(code, conference=conference, by=door)
+    first = checkin.check_in(code, conference=conference, by=door_staff)
+    second = checkin.check_in(code, conference=conference, by=door_staff)
 
     assert first.light == Light.GREEN
     assert first.registration == aigerim
     assert second.light == Light.AMBER
     assert "by dina" in second.message
     aigerim.refresh_from_db()
-    assert aigerim.checked_in_by == door
+    assert aigerim.checked_in_by == door_staff
     assert second.message.startswith(f"Already checked in at {conference.local(aigerim.checked_in_at):%H:%M} by dina.")
     assert "check their ID" in second.message  # a copy of the badge may have come first
 
 
-def test_a_code_with_one_changed_character_is_red_and_names_nobody(conference, door):
+def test_a_code_with_one_changed_character_is_red_and_names_nobody(conference, door_staff):
     code = checkin.badge_code(register(conference, "aigerim@example.org"))
     for position in (0, len(code) // 2, len(code) - 1):
         changed = code[:position] + ("A" if code[position] != "A" else "B") + code[position + 1 :]
-        answer = checkin.check_in(changed, conference=conference, by=door)
+        answer = checkin.check_in(changed, conference=conference, by=door_staff)
         assert answer.light == Light.RED
         assert answer.registration is None
         assert "forged" in answer.message
     assert not Registration.objects.filter(checked_in_at__isnull=False).exists()
 
 
-def test_a_typed_reference_works_in_any_letter_case(conference, door):
+def test_a_typed_reference_works_in_any_letter_case(conference, door_staff):
     aigerim = register(conference, "aigerim@example.org")
-    asked = checkin.check_in(f" {aigerim.reference.lower()} ", conference=conference, by=door)
+    asked = checkin.check_in(f" {aigerim.reference.lower()} ", conference=conference, by=door_staff)
     assert asked.light == Light.CHECK_ID
-    assert checkin.confirm_id_checked(asked.confirmation, conference=conference, by=door).light == Light.GREEN
+    assert checkin.confirm_id_checked(asked.confirmation, conference=conference, by=door_staff).light == Light.GREEN
 
 
-def test_a_cancelled_persons_genuine_code_is_red(conference, door):
+def test_a_cancelled_persons_genuine_code_is_red(conference, door_staff):
     aigerim = register(conference, "aigerim@example.org")
     services.cancel_registration(aigerim)
-    answer = checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door)
+    answer = checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door_staff)
     assert (answer.light, answer.message) == (Light.RED, "Registration cancelled.")
     assert answer.registration == aigerim  # a genuine badge: the person is named
 
 
-def test_a_waitlisted_persons_genuine_code_is_red(conference, door):
+def test_a_waitlisted_persons_genuine_code_is_red(conference, door_staff):
     for n in range(3):
         register(conference, f"seat{n}@example.org")
     waiting = register(conference, "waiting@example.org")
     assert waiting.status == "waitlisted"
-    answer = checkin.check_in(checkin.badge_code(waiting), conference=conference, by=door)
+    answer = checkin.check_in(checkin.badge_code(waiting), conference=conference, by=door_staff)
     assert (answer.light, answer.message) == (Light.RED, "On the waiting list, not confirmed.")
 
 
-def test_media_come_in_only_with_a_collected_badge_and_never_once_revoked(conference, door):
-    person, accreditation = person_and_accreditation()
-    request = accreditation_services.request_accreditation(
-        conference=conference, person=person, accreditation=accreditation, language="en"
-    ).registration.accreditation
-    code = checkin.badge_code(request.registration)
-    assert "Not confirmed yet." in checkin.check_in(code, conference=conference, by=door).message
-    accreditation_services.approve(request, by=door)
-    not_collected = checkin.check_in(code, conference=conference, by=door)
+def test_media_come_in_only_with_a_collected_badge_and_never_once_revoked(conference, door_staff):
+    application = apply_for_accreditation(conference)
+    code = checkin.badge_code(application.registration)
+    assert "Not confirmed yet." in checkin.check_in(code, conference=conference, by=door_staff).message
+    accreditation_services.approve(application, by=door_staff)
+    not_collected = checkin.check_in(code, conference=conference, by=door_staff)
     assert not_collected.light == Light.RED
     assert "accreditation desk" in not_collected.message
-    accreditation_services.record_badge_pickup(request, identity_document="passport", by=door)
-    assert checkin.check_in(code, conference=conference, by=door).light == Light.GREEN
-    accreditation_services.revoke(request, reason="Misconduct.", by=door)
-    assert checkin.check_in(code, conference=conference, by=door).message == "Accreditation revoked."
+    accreditation_services.record_badge_pickup(application, identity_document="passport", by=door_staff)
+    assert checkin.check_in(code, conference=conference, by=door_staff).light == Light.GREEN
+    accreditation_services.revoke(application, reason="Misconduct.", by=door_staff)
+    assert checkin.check_in(code, conference=conference, by=door_staff).message == "Accreditation revoked."
 
 
-def test_a_badge_of_another_conference_is_unknown_here(conference, door, django_user_model):
+def test_a_badge_of_another_conference_is_unknown_here(conference, door_staff, django_user_model):
     aigerim = register(conference, "aigerim@example.org")
     other = type(conference).objects.get(pk=conference.pk)
     other.pk, other.slug = None, "wps-2024"
     other.save()
-    assert checkin.check_in(checkin.badge_code(aigerim), conference=other, by=door).light == Light.RED
+    assert checkin.check_in(checkin.badge_code(aigerim), conference=other, by=door_staff).light == Light.RED
 
 
 @pytest.mark.postgres
@@ -132,10 +118,10 @@ def test_two_doors_scanning_one_badge_at_once_give_one_green_and_one_amber(confe
         assert sorted(answer.light for answer in answers) == [Light.AMBER, Light.GREEN]
 
 
-def test_the_count_and_the_search(conference, door):
+def test_the_count_and_the_search(conference, door_staff):
     aigerim = register(conference, "aigerim@example.org")
     register(conference, "dana@example.org", first_name="Дана", last_name="Әбенова")
-    checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door)
+    checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door_staff)
     assert checkin.counts(conference) == {"checked_in": 1, "expected": 2}
     assert [person.email for person in checkin.search(conference, "әбен")] == ["dana@example.org"]
     assert [person.email for person in checkin.search(conference, "Дана Әбенова")] == ["dana@example.org"]
@@ -159,8 +145,8 @@ def test_staff_without_the_permission_get_403(client, conference):
     assert client.get("/checkin/").status_code == 403
 
 
-def test_door_staff_check_in_but_cannot_open_the_registrations_admin(client, conference, door):
-    sign_in(client, door)
+def test_door_staff_check_in_but_cannot_open_the_registrations_admin(client, conference, door_staff):
+    sign_in(client, door_staff)
     aigerim = register(conference, "aigerim@example.org")
     assert client.get(reverse("admin:registration_registration_changelist")).status_code == 403
     assert client.get(reverse("admin:accreditation_accreditationrequest_changelist")).status_code == 403
@@ -178,53 +164,54 @@ def test_door_staff_check_in_but_cannot_open_the_registrations_admin(client, con
     assert client.get("/checkin/count/").json()["checked_in"] == 1
 
 
-def test_organisers_check_in_and_undo_it_in_the_admin(client, conference, door):
-    sign_in(client, staff_member("olga", "Organisers"))
+def test_organisers_check_in_and_undo_it_in_the_admin(organiser_client, conference, door_staff):
     aigerim = register(conference, "aigerim@example.org")
-    assert client.post("/checkin/", {"code": checkin.badge_code(aigerim)}).context["answer"].light == Light.GREEN
+    assert (
+        organiser_client.post("/checkin/", {"code": checkin.badge_code(aigerim)}).context["answer"].light == Light.GREEN
+    )
 
-    client.post(
+    organiser_client.post(
         reverse("admin:registration_registration_changelist"),
         {"action": "undo_check_in", "_selected_action": [aigerim.pk]},
     )
 
     aigerim.refresh_from_db()
     assert aigerim.checked_in_at is None
-    assert checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door).light == Light.GREEN
+    assert checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door_staff).light == Light.GREEN
 
 
 @pytest.mark.parametrize("scanned", ["typed", "a QR code holding only the reference"])
-def test_a_bare_reference_checks_nobody_in_until_the_door_confirms_the_id(conference, door, scanned):
+def test_a_bare_reference_checks_nobody_in_until_the_door_confirms_the_id(conference, door_staff, scanned):
     aigerim = register(conference, "aigerim@example.org")
 
-    answer = checkin.check_in(aigerim.reference, conference=conference, by=door)
+    answer = checkin.check_in(aigerim.reference, conference=conference, by=door_staff)
 
     assert answer.light == Light.CHECK_ID
     assert answer.registration == aigerim  # the door sees whom to compare the ID with
     assert "check their ID" in answer.message
     aigerim.refresh_from_db()
     assert aigerim.checked_in_at is None
-    confirmed = checkin.confirm_id_checked(answer.confirmation, conference=conference, by=door)
+    confirmed = checkin.confirm_id_checked(answer.confirmation, conference=conference, by=door_staff)
     assert (confirmed.light, confirmed.message) == (Light.GREEN, "Checked in after an ID check. Welcome!")
     aigerim.refresh_from_db()
-    assert aigerim.checked_in_by == door
+    assert aigerim.checked_in_by == door_staff
 
 
-def test_a_confirmation_is_for_the_door_that_asked_and_only_for_a_while(conference, door):
+def test_a_confirmation_is_for_the_door_that_asked_and_only_for_a_while(conference, door_staff):
     aigerim = register(conference, "aigerim@example.org")
-    answer = checkin.check_in(aigerim.reference, conference=conference, by=door)
-    other_door = staff_member("daniyar", "Door staff")
+    answer = checkin.check_in(aigerim.reference, conference=conference, by=door_staff)
+    other_door = factories.door_staff("daniyar")
 
     assert checkin.confirm_id_checked(answer.confirmation, conference=conference, by=other_door).light == Light.RED
-    assert checkin.confirm_id_checked("forged", conference=conference, by=door).light == Light.RED
+    assert checkin.confirm_id_checked("forged", conference=conference, by=door_staff).light == Light.RED
     with time_machine.travel(timezone.now() + timedelta(seconds=checkin.ID_CHECK_SECONDS + 1)):
-        assert checkin.confirm_id_checked(answer.confirmation, conference=conference, by=door).light == Light.RED
+        assert checkin.confirm_id_checked(answer.confirmation, conference=conference, by=door_staff).light == Light.RED
     assert checkin.counts(conference)["checked_in"] == 0
 
 
-def test_the_door_confirms_an_id_check_through_the_page(client, conference, door):
+def test_the_door_confirms_an_id_check_through_the_page(client, conference, door_staff):
     aigerim = register(conference, "aigerim@example.org")
-    sign_in(client, door)
+    sign_in(client, door_staff)
 
     asked = client.post("/checkin/", {"code": aigerim.reference}, headers={"Accept": "application/json"}).json()
     page = client.post("/checkin/", {"confirmation": asked["confirmation"]})
@@ -235,31 +222,27 @@ def test_the_door_confirms_an_id_check_through_the_page(client, conference, door
     assert checkin.counts(conference)["checked_in"] == 1
 
 
-def test_a_search_with_a_nul_character_finds_nothing_and_breaks_nothing(client, conference, door):
-    sign_in(client, door)
-    response = client.post("/checkin/", {"q": "Қасы\x00мова"})
+def test_a_search_with_a_nul_character_finds_nothing_and_breaks_nothing(door_client, conference):
+    response = door_client.post("/checkin/", {"q": "Қасы\x00мова"})
     assert response.status_code == 200
     assert response.context["found"] == []
 
 
-def test_the_count_leaves_out_people_who_cancelled_after_coming_in(conference, door):
+def test_the_count_leaves_out_people_who_cancelled_after_coming_in(conference, door_staff):
     aigerim = register(conference, "aigerim@example.org")
-    checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door)
+    checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door_staff)
     services.cancel_registration(aigerim)
     assert checkin.counts(conference) == {"checked_in": 0, "expected": 0}
 
 
-def test_the_door_sees_the_badge_photo_of_the_person_in_front_of_it_only(client, conference, door):
-    person, accreditation = person_and_accreditation()
-    request = accreditation_services.request_accreditation(
-        conference=conference, person=person, accreditation=accreditation, language="en"
-    ).registration.accreditation
-    accreditation_services.approve(request, by=door)
-    accreditation_services.record_badge_pickup(request, identity_document="passport", by=door)
-    sign_in(client, door)
+def test_the_door_sees_the_badge_photo_of_the_person_in_front_of_it_only(client, conference, door_staff):
+    application = apply_for_accreditation(conference)
+    accreditation_services.approve(application, by=door_staff)
+    accreditation_services.record_badge_pickup(application, identity_document="passport", by=door_staff)
+    sign_in(client, door_staff)
 
     answer = client.post(
-        "/checkin/", {"code": checkin.badge_code(request.registration)}, headers={"Accept": "application/json"}
+        "/checkin/", {"code": checkin.badge_code(application.registration)}, headers={"Accept": "application/json"}
     ).json()
     photo = client.get(answer["photo"])
 
@@ -267,12 +250,12 @@ def test_the_door_sees_the_badge_photo_of_the_person_in_front_of_it_only(client,
     assert photo.status_code == 200
     assert photo["Content-Type"] == "image/jpeg"
     assert "no-store" in photo["Cache-Control"]
-    assert client.get(reverse("registration:checkin-photo", args=[str(request.registration.pk)])).status_code == 404
+    assert client.get(reverse("registration:checkin-photo", args=[str(application.registration.pk)])).status_code == 404
     client.logout()
     assert client.get(answer["photo"]).status_code == 302  # to the login page
 
 
-def test_the_door_search_finds_only_confirmed_people_and_wants_real_words(conference, door):
+def test_the_door_search_finds_only_confirmed_people_and_wants_real_words(conference, door_staff):
     register(conference, "aigerim@example.org")
     register(conference, "dana@example.org", first_name="Дана", last_name="Әбенова")
     cancelled = register(conference, "erik@example.org", first_name="Ерік", last_name="Әбенов")
@@ -284,15 +267,12 @@ def test_the_door_search_finds_only_confirmed_people_and_wants_real_words(confer
     assert checkin.search(conference, "әб") == []
 
 
-def test_a_refused_answer_shows_no_photo(client, conference, door):
-    person, accreditation = person_and_accreditation()
-    request = accreditation_services.request_accreditation(
-        conference=conference, person=person, accreditation=accreditation, language="en"
-    ).registration.accreditation
-    sign_in(client, door)
+def test_a_refused_answer_shows_no_photo(client, conference, door_staff):
+    application = apply_for_accreditation(conference)
+    sign_in(client, door_staff)
 
     answer = client.post(
-        "/checkin/", {"code": request.registration.reference}, headers={"Accept": "application/json"}
+        "/checkin/", {"code": application.registration.reference}, headers={"Accept": "application/json"}
     ).json()
 
     assert answer["light"] == "red"  # not approved yet

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
-from tests.conftest import STAFF_PASSWORD, registration_details, staff_member
+from tests import factories
+from tests.factories import STAFF_PASSWORD, registration_details
 from wpsconf.clients import client_ip, client_key
 from wpsconf.settings import env_networks
 
@@ -87,7 +88,7 @@ def test_a_changing_header_does_not_escape_the_registration_limit(client, regist
 @pytest.mark.django_db
 def test_a_changing_header_does_not_escape_the_sign_in_pause(client, settings):
     settings.HTTPS = True
-    staff_member("olga", "Organisers")
+    factories.organiser()
 
     def sign_in(password: str, n: int):
         return client.post(
@@ -106,7 +107,7 @@ def test_a_changing_header_does_not_escape_the_sign_in_pause(client, settings):
 
 @pytest.mark.django_db
 def test_an_ipv6_client_moving_inside_its_64_stays_paused(client):
-    staff_member("olga", "Organisers")
+    factories.organiser()
 
     def sign_in(password: str, address: str):
         return client.post("/admin/login/", {"username": "olga", "password": password}, REMOTE_ADDR=address)

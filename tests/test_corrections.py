@@ -13,9 +13,9 @@ from accreditation import services as accreditation_services
 from outbox.models import OutgoingEmail
 from registration import badges, checkin, corrections, seats, services
 from registration.models import IdentityCorrection, Registration
-from tests.conftest import sign_in, staff_member
-from tests.documents import image_bytes, person_and_accreditation, upload
-from tests.factories import confirmed, details_form, register
+from tests import factories
+from tests.documents import image_bytes, upload
+from tests.factories import apply_for_accreditation, confirmed, details_form, register, sign_in
 from wpsconf.storage import private_storage
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +28,6 @@ def aigerim(registration_open, django_capture_on_commit_callbacks) -> Registrati
         registration = confirmed(registration_open)
     outbox.outbox.clear()
     return registration
-
-
-@pytest.fixture
-def organiser(client):
-    return sign_in(client, staff_member("olga", "Organisers"))
 
 
 def badge_text(registration: Registration) -> str:
@@ -179,16 +174,18 @@ def decide(client, correction: IdentityCorrection, decision: str, reason: str = 
     )
 
 
-def test_organisers_see_old_and_new_side_by_side_and_accept(organiser, aigerim, django_capture_on_commit_callbacks):
+def test_organisers_see_old_and_new_side_by_side_and_accept(
+    organiser_client, aigerim, django_capture_on_commit_callbacks
+):
     correction = corrections.request_correction(aigerim, proposed={"last_name": "Қасымова-Әлиева", "country": "KG"})
-    page = organiser.get(reverse("admin:registration_identitycorrection_change", args=[correction.pk]))
+    page = organiser_client.get(reverse("admin:registration_identitycorrection_change", args=[correction.pk]))
     body = page.content.decode()
     assert "<del>Қасымова</del>" in body
     assert "<ins>Қасымова-Әлиева</ins>" in body
     assert "<del>Kazakhstan</del>" in body
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = decide(organiser, correction, "accept")
+        response = decide(organiser_client, correction, "accept")
 
     assert response.status_code == 302
     aigerim.refresh_from_db()
@@ -201,7 +198,7 @@ def test_organisers_see_old_and_new_side_by_side_and_accept(organiser, aigerim, 
 
 
 def test_a_refusal_needs_a_reason_and_mails_it_in_the_registrants_language(
-    organiser, registration_open, django_capture_on_commit_callbacks
+    organiser_client, registration_open, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         dana = confirmed(registration_open, "dana@example.org")
@@ -209,9 +206,9 @@ def test_a_refusal_needs_a_reason_and_mails_it_in_the_registrants_language(
     correction = corrections.request_correction(dana, proposed={"organisation": "Unknown body"})
     outbox.outbox.clear()
 
-    without = decide(organiser, correction, "refuse")
+    without = decide(organiser_client, correction, "refuse")
     with django_capture_on_commit_callbacks(execute=True):
-        decide(organiser, correction, "refuse", "The Senate confirms no such change.")
+        decide(organiser_client, correction, "refuse", "The Senate confirms no such change.")
 
     assert without.status_code == 200
     assert "Give the reason" in without.content.decode()
@@ -222,8 +219,8 @@ def test_a_refusal_needs_a_reason_and_mails_it_in_the_registrants_language(
     assert OutgoingEmail.objects.filter(recipient=dana, kind="correction_refused", language="kk").exists()
 
 
-def test_registration_admin_keeps_a_vetted_identity_read_only(organiser, aigerim):
-    page = organiser.get(reverse("admin:registration_registration_change", args=[aigerim.pk])).content.decode()
+def test_registration_admin_keeps_a_vetted_identity_read_only(organiser_client, aigerim):
+    page = organiser_client.get(reverse("admin:registration_registration_change", args=[aigerim.pk])).content.decode()
 
     assert 'name="last_name"' not in page
     assert 'name="dietary_needs"' in page
@@ -234,14 +231,11 @@ def test_registration_admin_keeps_a_vetted_identity_read_only(organiser, aigerim
 
 @pytest.fixture
 def journalist(registration_open, django_capture_on_commit_callbacks):
-    person, details = person_and_accreditation()
     with django_capture_on_commit_callbacks(execute=True):
-        request = accreditation_services.request_accreditation(
-            conference=registration_open, person=person, accreditation=details, language="en"
-        ).registration.accreditation
-        accreditation_services.approve(request, by=None)
+        application = apply_for_accreditation(registration_open)
+        accreditation_services.approve(application, by=None)
     outbox.outbox.clear()
-    return request.registration
+    return application.registration
 
 
 def test_a_journalist_sends_a_new_photo_and_the_press_office_accepts_it(
@@ -266,7 +260,7 @@ def test_a_journalist_sends_a_new_photo_and_the_press_office_accepts_it(
     assert correction.after == {}
     assert correction.photo
 
-    rita = sign_in(client, staff_member("rita", "Accreditation reviewers"))
+    rita = sign_in(client, factories.reviewer())
     shown = rita.get(reverse("admin:registration_identitycorrection_photo", args=[correction.pk]))
     assert shown.status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -281,36 +275,35 @@ def test_a_journalist_sends_a_new_photo_and_the_press_office_accepts_it(
     assert journalist.status == Registration.Status.CONFIRMED
 
 
-def test_the_press_office_sees_only_the_medias_corrections(client, aigerim, journalist):
+def test_the_press_office_sees_only_the_medias_corrections(reviewer_client, aigerim, journalist):
     attendee_correction = corrections.request_correction(aigerim, proposed={"position": "Deputy Speaker"})
     media_correction = corrections.request_correction(journalist, proposed={"position": "Editor"})
-    rita = sign_in(client, staff_member("rita", "Accreditation reviewers"))
 
-    listed = rita.get(reverse("admin:registration_identitycorrection_changelist"))
+    listed = reviewer_client.get(reverse("admin:registration_identitycorrection_changelist"))
 
     assert [c.pk for c in listed.context["cl"].result_list] == [media_correction.pk]
-    assert (
-        rita.get(reverse("admin:registration_identitycorrection_change", args=[attendee_correction.pk])).status_code
-        == 302
-    )  # the admin's "does not exist" answer
-    assert decide(rita, attendee_correction, "accept").status_code == 404
+    change = reverse("admin:registration_identitycorrection_change", args=[attendee_correction.pk])
+    assert reviewer_client.get(change).status_code == 302  # the admin's "does not exist" answer
+    assert decide(reviewer_client, attendee_correction, "accept").status_code == 404
 
 
-def test_door_staff_see_no_corrections(client, aigerim):
+def test_door_staff_see_no_corrections(door_client, aigerim):
     correction = corrections.request_correction(aigerim, proposed={"position": "Deputy Speaker"})
-    sign_in(client, staff_member("dina", "Door staff"))
 
-    assert client.get(reverse("admin:registration_identitycorrection_change", args=[correction.pk])).status_code == 403
-    assert decide(client, correction, "accept").status_code == 403
+    assert (
+        door_client.get(reverse("admin:registration_identitycorrection_change", args=[correction.pk])).status_code
+        == 403
+    )
+    assert decide(door_client, correction, "accept").status_code == 403
 
 
 def test_the_admin_front_page_says_how_many_corrections_wait(client, aigerim, journalist):
     corrections.request_correction(aigerim, proposed={"position": "Deputy Speaker"})
     corrections.request_correction(journalist, proposed={"position": "Editor"})
 
-    organisers_page = sign_in(client, staff_member("olga", "Organisers")).get("/admin/").content.decode()
+    organisers_page = sign_in(client, factories.organiser()).get("/admin/").content.decode()
     client.logout()
-    press_office_page = sign_in(client, staff_member("rita", "Accreditation reviewers")).get("/admin/").content.decode()
+    press_office_page = sign_in(client, factories.reviewer()).get("/admin/").content.decode()
 
     assert 'data-corrections-waiting="2"' in organisers_page
     assert "2 corrections of identity await your review" in organisers_page

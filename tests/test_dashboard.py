@@ -8,8 +8,8 @@ from agenda.models import Speaker
 from backoffice import dashboard
 from registration import checkin, services
 from registration.models import Registration
-from tests.conftest import registration_details, sign_in, staff_member
-from tests.documents import person_and_accreditation
+from tests import factories
+from tests.factories import apply_for_accreditation, register, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,20 +32,16 @@ def mixed(registration_open):
     registration_open.save()
     made = {}
     for name, gender, category, country in PEOPLE:
-        details = registration_details(email=f"{name}@example.org", gender=gender, category=category, country=country)
-        del details["consent"]
-        outcome = services.register_attendee(conference=registration_open, details=details, language="en")
-        made[name] = outcome.registration
+        made[name] = register(
+            registration_open, f"{name}@example.org", gender=gender, category=category, country=country
+        )
     services.cancel_registration(made["gulnara"])
     checkin.check_in(checkin.badge_code(made["aigerim"]), conference=registration_open, by=None)
     speakers = Speaker.objects.filter(sessions__conference=registration_open).distinct().order_by("pk")
     Speaker.objects.filter(pk=speakers[0].pk).update(gender="woman")
     Speaker.objects.filter(pk=speakers[1].pk).update(gender="man")
-    person, accreditation = person_and_accreditation(email="press@example.org", gender="woman", outlet_type="tv")
-    request = accreditation_services.request_accreditation(
-        conference=registration_open, person=person, accreditation=accreditation, language="en"
-    ).registration.accreditation
-    accreditation_services.approve(request, by=None)
+    application = apply_for_accreditation(registration_open, "press@example.org", gender="woman", outlet_type="tv")
+    accreditation_services.approve(application, by=None)
     return registration_open, speakers.count()
 
 
@@ -102,7 +98,7 @@ def test_the_chart_is_drawn_on_the_server(mixed):
 
 
 def test_organisers_open_it_from_the_admin_index_and_door_staff_cannot(client, mixed):
-    sign_in(client, staff_member("olga", "Organisers"))
+    sign_in(client, factories.organiser())
     index = client.get(reverse("admin:index")).content.decode()
     url = reverse("admin:registration_dashboard")
     assert url in index
@@ -110,7 +106,7 @@ def test_organisers_open_it_from_the_admin_index_and_door_staff_cannot(client, m
     assert "75.0 %" not in page  # three women of four who said: too few to show without pointing at anyone
     assert "Not shown: fewer than 5 people said their gender." in page
     assert "<svg" in page
-    sign_in(client, staff_member("dina", "Door staff"))
+    sign_in(client, factories.door_staff())
     assert client.get(url).status_code == 403
 
 

@@ -19,17 +19,10 @@ from outbox.models import OutgoingEmail
 from outbox.services import retry_failed
 from outbox.tasks import requeue_unsent_emails, send_email  # registered before any worker starts
 from registration import mail, services
-from registration.models import Registration
-from tests.conftest import registration_details
+from tests.concurrency import run_together
+from tests.factories import register
 
 NAME = "Әйгерім Қасымова"
-
-
-def details(**overrides) -> dict:
-    """Only model fields: the form's consent box is not part of a registration."""
-    fields = registration_details(**overrides)
-    fields.pop("consent")
-    return fields
 
 
 def free_port() -> int:
@@ -93,10 +86,6 @@ def parse(envelope):
     return message_from_bytes(envelope.content, policy=policy.default)
 
 
-def register_quietly(conference, **overrides) -> Registration:
-    return services.register_attendee(conference=conference, details=details(**overrides), language="en").registration
-
-
 # --- backoff -------------------------------------------------------------------------------------
 
 
@@ -111,7 +100,7 @@ def test_it_waits_longer_after_each_failure_up_to_five_minutes():
 @pytest.mark.django_db
 def test_it_sends_a_row_once_however_often_its_task_runs(conference_2023, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        registration = register_quietly(conference_2023)
+        registration = register(conference_2023)
     email = OutgoingEmail.objects.get()
     assert len(callbacks) == 1
     assert outbox.outbox == []
@@ -130,7 +119,7 @@ def test_it_sends_a_row_once_however_often_its_task_runs(conference_2023, django
 @pytest.mark.django_db
 def test_it_sends_a_persons_emails_in_the_order_they_were_written(conference_2023, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        registration = register_quietly(conference_2023)  # "received", its send not run yet
+        registration = register(conference_2023)  # "received", its send not run yet
         services.cancel_registration(registration)  # "cancelled", written after it
     received, cancelled = OutgoingEmail.objects.order_by("pk")
     received.next_attempt_at = timezone.now() + timedelta(seconds=45)  # held up by a failed attempt
@@ -158,7 +147,7 @@ def test_it_fails_an_email_that_cannot_be_built_and_sends_the_next_one(
     conference_2023, django_capture_on_commit_callbacks, monkeypatch
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        registration = register_quietly(conference_2023)
+        registration = register(conference_2023)
         services.cancel_registration(registration)
     received, cancelled = OutgoingEmail.objects.order_by("pk")
 
@@ -180,7 +169,7 @@ def test_the_sweep_sends_a_lost_email_and_then_the_one_that_waited_behind_it(
     conference_2023, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        registration = register_quietly(conference_2023)
+        registration = register(conference_2023)
         services.cancel_registration(registration)
     _received, cancelled = OutgoingEmail.objects.order_by("pk")
     OutgoingEmail.objects.update(created_at=timezone.now() - timedelta(minutes=2))  # both tasks were lost
@@ -203,7 +192,7 @@ def test_it_defers_with_backoff_while_the_mail_server_is_down_then_gives_up(
 ):
     use_smtp(settings, free_port())  # nothing listens there
     with django_capture_on_commit_callbacks(execute=False):
-        registration = register_quietly(conference_2023)
+        registration = register(conference_2023)
     email = OutgoingEmail.objects.get()
 
     before = timezone.now()
@@ -254,7 +243,7 @@ def test_it_defers_with_backoff_while_the_mail_server_is_down_then_gives_up(
 @pytest.mark.django_db
 def test_it_finds_rows_whose_send_is_overdue_or_was_lost(conference_2023, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        registration = register_quietly(conference_2023)
+        registration = register(conference_2023)
     template = OutgoingEmail.objects.get()
     now = timezone.now()
 
@@ -296,7 +285,7 @@ def test_it_sends_a_deferred_email_once_the_mail_server_is_back(
 ):
     smtp_server.stop()
     with django_capture_on_commit_callbacks(execute=True):
-        registration = register_quietly(conference_2023)
+        registration = register(conference_2023)
     email = OutgoingEmail.objects.get()
     assert (email.status, email.attempts) == ("queued", 1)
     assert email.next_attempt_at > timezone.now()
@@ -339,7 +328,7 @@ def test_it_sends_the_confirmation_through_a_real_worker_on_the_broker(conferenc
     handled_before = worker_state.total_count[send_email.name]
     try:
         with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
-            registration = register_quietly(conference_2023)  # commits, so the task goes to Redis
+            registration = register(conference_2023)  # commits, so the task goes to Redis
 
             assert wait_for(lambda: smtp_server.messages, timeout=15), "the worker sent nothing within 15 s"
             assert wait_for(lambda: OutgoingEmail.objects.filter(status="sent").exists(), timeout=5)
@@ -381,7 +370,7 @@ def test_it_fails_at_once_only_on_a_permanent_refusal(
     import smtplib
 
     with django_capture_on_commit_callbacks(execute=False):
-        registration = register_quietly(conference_2023)
+        registration = register(conference_2023)
     email = OutgoingEmail.objects.get()
 
     def refuse(self, *args, **kwargs):
@@ -403,7 +392,7 @@ def test_it_fails_at_once_only_on_a_permanent_refusal(
 def test_it_holds_no_transaction_or_lock_while_the_mail_server_answers(conference_2023, monkeypatch):
     from django.db import connection
 
-    registration = register_quietly(conference_2023)
+    registration = register(conference_2023)
     email = OutgoingEmail.objects.get(recipient=registration)
     OutgoingEmail.objects.filter(pk=email.pk).update(status="queued", sent_at=None, attempts=0)  # sent eagerly
     seen = []
@@ -427,7 +416,7 @@ def test_the_sweep_gives_back_a_row_whose_worker_died_while_sending(
     conference_2023, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        register_quietly(conference_2023)
+        register(conference_2023)
     email = OutgoingEmail.objects.get()
     assert delivery.claim(email.pk, timezone.now())  # a worker took it, then was killed
     assert delivery.deliver(email.pk) is None  # nobody else sends it meanwhile
@@ -444,7 +433,7 @@ def test_the_sweep_gives_back_a_row_whose_worker_died_while_sending(
 @pytest.mark.django_db
 def test_a_late_worker_does_not_overwrite_the_row_it_lost(conference_2023, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        register_quietly(conference_2023)
+        register(conference_2023)
     email = OutgoingEmail.objects.get()
     first_claim = timezone.now() - delivery.STUCK_AFTER - timedelta(seconds=1)
     assert delivery.claim(email.pk, first_claim)
@@ -462,9 +451,7 @@ def test_a_late_worker_does_not_overwrite_the_row_it_lost(conference_2023, djang
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_workers_racing_for_one_row_send_it_once(conference_2023, monkeypatch):
-    from tests.test_capacity_concurrency import run_together
-
-    registration = register_quietly(conference_2023)
+    registration = register(conference_2023)
     email = OutgoingEmail.objects.get(recipient=registration)
     OutgoingEmail.objects.filter(pk=email.pk).update(status="queued", sent_at=None, attempts=0)
     outbox.outbox.clear()

@@ -10,9 +10,8 @@ from django.core.management import CommandError, call_command
 
 from backoffice import dashboard
 from outbox.models import OutgoingEmail
-from registration import services
 from registration.models import Registration
-from tests.conftest import registration_details
+from tests.factories import register, registration_details
 from tests.test_dashboard import mixed  # noqa: F401  (the known mix of people, media included)
 from wpsconf.storage import private_storage
 
@@ -74,12 +73,7 @@ def test_a_registrant_erases_her_data_and_her_seat_goes_to_the_next(client, regi
     registration_open.capacity = 1
     registration_open.requires_approval = False
     registration_open.save()
-    people = []
-    for n in range(2):
-        details = registration_details(email=f"p{n}@example.org")
-        del details["consent"]
-        people.append(services.register_attendee(conference=registration_open, details=details, language="en"))
-    first, second = (outcome.registration for outcome in people)
+    first, second = (register(registration_open, f"p{n}@example.org") for n in range(2))
     erase_url = f"/my/{first.token}/erase/"
 
     assert "Erase your data?" in client.get(erase_url).content.decode()

@@ -10,16 +10,8 @@ from django.utils import timezone
 
 from agenda.admin import SessionForm, SessionInlineFormSet
 from agenda.models import Conference, Session
-from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organiser_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("olga", "olga@example.org", "a-long-test-password")
-    sign_in(client, user)
-    return client
 
 
 def session_form(conference, room, **overrides) -> dict:

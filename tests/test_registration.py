@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from outbox.models import OutgoingEmail
 from registration.models import REFERENCE_ALPHABET, Registration
-from tests.conftest import registration_details
+from tests.factories import registration_details
 
 pytestmark = pytest.mark.django_db
 

@@ -1,14 +1,12 @@
 """The registration status workflow (registration/services.py) and the organisers' admin for it."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib import messages
 from django.core import mail as outbox
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -16,23 +14,10 @@ from django.utils import translation
 from outbox.models import OutgoingEmail
 from registration import seats, services
 from registration.models import Registration
-from tests.conftest import registration_details, sign_in
+from tests.concurrency import run_together
+from tests.factories import register, register_outcome
 
 pytestmark = pytest.mark.django_db
-
-
-def details_for(email: str, **overrides) -> dict:
-    details = registration_details(email=email, **overrides)
-    del details["consent"]
-    return details
-
-
-def register(conference, email: str, *, language: str = "en", **overrides) -> Registration:
-    outcome = services.register_attendee(
-        conference=conference, details=details_for(email, **overrides), language=language
-    )
-    assert outcome.created
-    return outcome.registration
 
 
 def register_many(conference, capture, count: int, **overrides) -> list[Registration]:
@@ -409,38 +394,15 @@ def test_it_writes_every_email_in_the_registrants_language(small_conference, dja
 def test_it_keeps_to_capacity_when_registrations_arrive_at_once(registration_open):
     registration_open.capacity = 3
     registration_open.save()
-    start = threading.Barrier(8)
-    errors = []
+    run_together(
+        [lambda n=n: register_outcome(registration_open, f"rush{n}@example.org") for n in range(8)]
+    )  # re-raises
 
-    def register_one(n: int) -> None:
-        try:
-            start.wait()
-            services.register_attendee(
-                conference=registration_open, details=details_for(f"rush{n}@example.org"), language="en"
-            )
-        except Exception as error:  # reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=register_one, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
     assert active_count(registration_open) == 3
     assert Registration.objects.filter(status="waitlisted").count() == 5
 
 
 # --- admin ----------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def organiser(client, django_user_model):
-    sign_in(client, django_user_model.objects.create_superuser("olga", "olga@example.org", "a-long-test-password"))
-    return client
 
 
 CHANGELIST = "admin:registration_registration_changelist"
@@ -459,13 +421,13 @@ def flashed(response) -> list[tuple[int, str]]:
 
 
 def test_it_opens_the_registration_and_email_admin_pages(
-    organiser, small_conference, django_capture_on_commit_callbacks
+    organiser_client, small_conference, django_capture_on_commit_callbacks
 ):
     (registration,) = register_many(small_conference, django_capture_on_commit_callbacks, 1)
 
-    changelist = organiser.get(reverse(CHANGELIST))
-    change = organiser.get(reverse("admin:registration_registration_change", args=[registration.pk]))
-    emails = organiser.get(reverse("admin:outbox_outgoingemail_changelist"))
+    changelist = organiser_client.get(reverse(CHANGELIST))
+    change = organiser_client.get(reverse("admin:registration_registration_change", args=[registration.pk]))
+    emails = organiser_client.get(reverse("admin:outbox_outgoingemail_changelist"))
 
     assert [changelist.status_code, change.status_code, emails.status_code] == [200, 200, 200]
     assert registration.reference in changelist.content.decode()
@@ -479,28 +441,30 @@ def test_it_opens_the_registration_and_email_admin_pages(
 
 
 def test_it_finds_a_registration_by_reference_and_filters_by_status(
-    organiser, small_conference, django_capture_on_commit_callbacks
+    organiser_client, small_conference, django_capture_on_commit_callbacks
 ):
     first, _, waiting = register_many(small_conference, django_capture_on_commit_callbacks, 3)
 
-    found = organiser.get(reverse(CHANGELIST), {"q": first.reference})
-    waitlisted = organiser.get(reverse(CHANGELIST), {"status__exact": "waitlisted"})
-    pending = organiser.get(reverse(CHANGELIST), {"status__exact": "pending"})
+    found = organiser_client.get(reverse(CHANGELIST), {"q": first.reference})
+    waitlisted = organiser_client.get(reverse(CHANGELIST), {"status__exact": "waitlisted"})
+    pending = organiser_client.get(reverse(CHANGELIST), {"status__exact": "pending"})
 
     assert [registration.pk for registration in found.context["cl"].result_list] == [first.pk]
     assert [registration.pk for registration in waitlisted.context["cl"].result_list] == [waiting.pk]
     assert pending.context["cl"].result_count == 2
 
 
-def test_it_approves_in_bulk_and_reports_the_refusals(organiser, small_conference, django_capture_on_commit_callbacks):
+def test_it_approves_in_bulk_and_reports_the_refusals(
+    organiser_client, small_conference, django_capture_on_commit_callbacks
+):
     first, second, waiting = register_many(small_conference, django_capture_on_commit_callbacks, 3)
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_registration(second)  # its seat goes to `waiting`
     closed = second
     outbox.outbox.clear()
 
-    response = run_action(organiser, django_capture_on_commit_callbacks, "approve", [first, waiting, closed])
-    followed = organiser.get(response["Location"])
+    response = run_action(organiser_client, django_capture_on_commit_callbacks, "approve", [first, waiting, closed])
+    followed = organiser_client.get(response["Location"])
 
     assert response.status_code == 302
     assert [fresh(first).status, fresh(waiting).status, fresh(closed).status] == ["confirmed", "confirmed", "cancelled"]
@@ -513,12 +477,12 @@ def test_it_approves_in_bulk_and_reports_the_refusals(organiser, small_conferenc
 
 
 def test_it_reports_a_full_conference_when_approving_from_the_waiting_list(
-    organiser, small_conference, django_capture_on_commit_callbacks
+    organiser_client, small_conference, django_capture_on_commit_callbacks
 ):
     *_, waiting = register_many(small_conference, django_capture_on_commit_callbacks, 3)
 
-    response = run_action(organiser, django_capture_on_commit_callbacks, "approve", [waiting])
-    notes = flashed(organiser.get(response["Location"]))
+    response = run_action(organiser_client, django_capture_on_commit_callbacks, "approve", [waiting])
+    notes = flashed(organiser_client.get(response["Location"]))
 
     assert fresh(waiting).status == "waitlisted"
     assert len(notes) == 1
@@ -526,11 +490,11 @@ def test_it_reports_a_full_conference_when_approving_from_the_waiting_list(
     assert "No seat is free" in notes[0][1]
 
 
-def test_it_asks_for_a_reason_before_declining(organiser, small_conference, django_capture_on_commit_callbacks):
+def test_it_asks_for_a_reason_before_declining(organiser_client, small_conference, django_capture_on_commit_callbacks):
     first, second = register_many(small_conference, django_capture_on_commit_callbacks, 2)
     outbox.outbox.clear()
 
-    asked = run_action(organiser, django_capture_on_commit_callbacks, "decline", [first, second])
+    asked = run_action(organiser_client, django_capture_on_commit_callbacks, "decline", [first, second])
 
     assert asked.status_code == 200
     assert "admin/registration/decline.html" in [template.name for template in asked.templates]
@@ -544,13 +508,13 @@ def test_it_asks_for_a_reason_before_declining(organiser, small_conference, djan
 
 
 def test_it_shows_the_decline_page_again_without_a_reason(
-    organiser, small_conference, django_capture_on_commit_callbacks
+    organiser_client, small_conference, django_capture_on_commit_callbacks
 ):
     first, second = register_many(small_conference, django_capture_on_commit_callbacks, 2)
     outbox.outbox.clear()
 
     response = run_action(
-        organiser, django_capture_on_commit_callbacks, "decline", [first, second], apply="1", reason="  "
+        organiser_client, django_capture_on_commit_callbacks, "decline", [first, second], apply="1", reason="  "
     )
 
     assert response.status_code == 200
@@ -562,13 +526,13 @@ def test_it_shows_the_decline_page_again_without_a_reason(
 
 
 def test_it_declines_every_selected_registration_with_the_reason(
-    organiser, small_conference, django_capture_on_commit_callbacks
+    organiser_client, small_conference, django_capture_on_commit_callbacks
 ):
     first, second = register_many(small_conference, django_capture_on_commit_callbacks, 2)
     outbox.outbox.clear()
 
     response = run_action(
-        organiser,
+        organiser_client,
         django_capture_on_commit_callbacks,
         "decline",
         [first, second],
@@ -584,15 +548,15 @@ def test_it_declines_every_selected_registration_with_the_reason(
         assert message.subject == f"Your registration ({registration.reference})"
         assert "The delegation is complete." in message.body
     assert len(outbox.outbox) == 2
-    assert (messages.SUCCESS, "2 registrations declined.") in flashed(organiser.get(response["Location"]))
+    assert (messages.SUCCESS, "2 registrations declined.") in flashed(organiser_client.get(response["Location"]))
 
 
 def test_it_moves_people_to_the_waiting_list_from_the_admin(
-    organiser, small_conference, django_capture_on_commit_callbacks
+    organiser_client, small_conference, django_capture_on_commit_callbacks
 ):
     moved, _, waiting = register_many(small_conference, django_capture_on_commit_callbacks, 3)
 
-    response = run_action(organiser, django_capture_on_commit_callbacks, "waitlist", [moved])
+    response = run_action(organiser_client, django_capture_on_commit_callbacks, "waitlist", [moved])
 
     assert response.status_code == 302
     assert fresh(moved).status == "waitlisted"
@@ -601,14 +565,14 @@ def test_it_moves_people_to_the_waiting_list_from_the_admin(
 
 
 def test_it_moves_every_selected_person_to_the_waiting_list_from_the_admin(
-    organiser, small_conference, django_capture_on_commit_callbacks
+    organiser_client, small_conference, django_capture_on_commit_callbacks
 ):
     small_conference.requires_approval = False
     small_conference.save()
     first, second = register_many(small_conference, django_capture_on_commit_callbacks, 2)
     outbox.outbox.clear()
 
-    response = run_action(organiser, django_capture_on_commit_callbacks, "waitlist", [first, second])
+    response = run_action(organiser_client, django_capture_on_commit_callbacks, "waitlist", [first, second])
 
     assert response.status_code == 302
     assert [fresh(first).status, fresh(second).status] == ["waitlisted", "waitlisted"]
@@ -618,21 +582,23 @@ def test_it_moves_every_selected_person_to_the_waiting_list_from_the_admin(
     )
 
 
-def test_it_resends_the_last_email_from_the_admin(organiser, small_conference, django_capture_on_commit_callbacks):
+def test_it_resends_the_last_email_from_the_admin(
+    organiser_client, small_conference, django_capture_on_commit_callbacks
+):
     first, second = register_many(small_conference, django_capture_on_commit_callbacks, 2)
     outbox.outbox.clear()
 
-    response = run_action(organiser, django_capture_on_commit_callbacks, "resend_last_email", [first, second])
+    response = run_action(organiser_client, django_capture_on_commit_callbacks, "resend_last_email", [first, second])
 
     assert response.status_code == 302
     assert OutgoingEmail.objects.count() == 4
     assert sorted(message.subject for message in outbox.outbox) == sorted(
         f"Registration received ({registration.reference})" for registration in (first, second)
     )
-    assert (messages.SUCCESS, "2 emails queued again.") in flashed(organiser.get(response["Location"]))
+    assert (messages.SUCCESS, "2 emails queued again.") in flashed(organiser_client.get(response["Location"]))
 
 
-def test_it_retries_only_the_failed_emails(organiser, small_conference, django_capture_on_commit_callbacks):
+def test_it_retries_only_the_failed_emails(organiser_client, small_conference, django_capture_on_commit_callbacks):
     first, second = register_many(small_conference, django_capture_on_commit_callbacks, 2)
     failed = first.emails.get()
     sent = second.emails.get()
@@ -643,7 +609,7 @@ def test_it_retries_only_the_failed_emails(organiser, small_conference, django_c
     outbox.outbox.clear()
 
     response = run_action(
-        organiser,
+        organiser_client,
         django_capture_on_commit_callbacks,
         "retry",
         [failed, sent],
@@ -657,11 +623,11 @@ def test_it_retries_only_the_failed_emails(organiser, small_conference, django_c
     unchanged = OutgoingEmail.objects.get(pk=sent.pk)
     assert (unchanged.status, unchanged.attempts, unchanged.sent_at) == ("sent", 1, sent.sent_at)
     assert [message.to for message in outbox.outbox] == [[first.email]]
-    assert [text for _, text in flashed(organiser.get(response["Location"]))] == ["1 email queued again."]
+    assert [text for _, text in flashed(organiser_client.get(response["Location"]))] == ["1 email queued again."]
 
 
-def test_it_offers_no_way_to_add_a_registration_in_the_admin(organiser, small_conference):
-    response = organiser.get(reverse("admin:registration_registration_add"))
+def test_it_offers_no_way_to_add_a_registration_in_the_admin(organiser_client, small_conference):
+    response = organiser_client.get(reverse("admin:registration_registration_add"))
 
     assert response.status_code == 403
 
@@ -709,12 +675,12 @@ def test_it_gives_new_seats_to_the_waiting_list_when_organisers_raise_the_capaci
 
 
 def test_it_never_shows_gender_beside_a_name_in_the_admin(
-    organiser, small_conference, django_capture_on_commit_callbacks
+    organiser_client, small_conference, django_capture_on_commit_callbacks
 ):
     (person,) = register_many(small_conference, django_capture_on_commit_callbacks, 1)
 
-    change_page = organiser.get(reverse("admin:registration_registration_change", args=[person.pk]))
-    listing = organiser.get(reverse("admin:registration_registration_changelist"))
+    change_page = organiser_client.get(reverse("admin:registration_registration_change", args=[person.pk]))
+    listing = organiser_client.get(reverse("admin:registration_registration_changelist"))
 
     assert 'name="gender"' not in change_page.content.decode()
     assert "gender" not in listing.context["cl"].list_filter

@@ -10,8 +10,8 @@ from django.utils import translation
 from outbox.models import OutgoingEmail
 from registration import services, tasks
 from registration.models import EmailKind, Registration
-from tests.conftest import registration_details
-from tests.test_capacity_concurrency import run_together
+from tests.concurrency import run_together
+from tests.factories import register
 
 # The conference opens 16 October 2023 at 10:00 Almaty (04:00 UTC).
 DAY_BEFORE = datetime(2023, 10, 15, 3, 0, tzinfo=UTC)  # 09:00 in Almaty
@@ -26,11 +26,8 @@ def guests(registration_open, django_capture_on_commit_callbacks):
     registration_open.save()
     people = []
     for n, language in enumerate(["ru", "kk", "en"]):
-        details = registration_details(email=f"p{n}@example.org")
-        del details["consent"]
         with django_capture_on_commit_callbacks(execute=True):  # the confirmations go first
-            outcome = services.register_attendee(conference=registration_open, details=details, language=language)
-        people.append(outcome.registration)
+            people.append(register(registration_open, f"p{n}@example.org", language=language))
     return people  # two confirmed, the third on the waiting list
 
 

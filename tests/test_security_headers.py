@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import STAFF_PASSWORD, staff_member
+from tests.factories import STAFF_PASSWORD, door_staff
 from tests.test_settings import STRONG_KEY
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_every_page_carries_the_security_headers(client, registration_open, as_i
 
 
 def test_the_cookies_are_secure_http_only_and_same_site(client, registration_open, as_in_production):
-    staff_member("dina", "Door staff")
+    door_staff()
 
     form = client.get("/admin/login/", secure=True)
     signed_in = client.post(
@@ -98,18 +98,12 @@ def test_the_cookies_are_secure_http_only_and_same_site(client, registration_ope
     assert session["samesite"] == "Lax"
 
 
-def test_a_documents_own_stricter_policy_is_kept(client, registration_open):
-    from accreditation import services
-    from tests.conftest import sign_in
-    from tests.documents import person_and_accreditation
+def test_a_documents_own_stricter_policy_is_kept(reviewer_client, registration_open):
+    from tests.factories import apply_for_accreditation
 
-    person, details = person_and_accreditation()
-    request = services.request_accreditation(
-        conference=registration_open, person=person, accreditation=details, language="en"
-    ).registration.accreditation
-    sign_in(client, staff_member("rita", "Accreditation reviewers"))
+    application = apply_for_accreditation(registration_open)
 
-    response = client.get(f"/admin/accreditation/accreditationrequest/{request.pk}/document/photo/")
+    response = reviewer_client.get(f"/admin/accreditation/accreditationrequest/{application.pk}/document/photo/")
 
     assert response.headers["Content-Security-Policy"] == "default-src 'none'; img-src 'self'; sandbox"
 

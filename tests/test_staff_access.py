@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from outbox.models import OutgoingEmail
 from registration.models import Registration
-from tests.conftest import sign_in, staff_member
-from tests.factories import confirmed
+from tests.factories import confirmed, sign_in, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -34,16 +33,13 @@ def test_no_staff_role_is_led_to_a_personal_page_by_view_on_site(client, aigerim
     assert "Location" not in response
 
 
-def test_walking_the_ids_finds_no_personal_page(client, aigerim):
-    sign_in(client, staff_member("dina", "Door staff"))
-
-    answers = {client.get(view_on_site(aigerim)[:-1] + f"{pk}/").status_code for pk in range(1, aigerim.pk + 3)}
+def test_walking_the_ids_finds_no_personal_page(door_client, aigerim):
+    answers = {door_client.get(view_on_site(aigerim)[:-1] + f"{pk}/").status_code for pk in range(1, aigerim.pk + 3)}
 
     assert answers == {404}
 
 
-def test_no_admin_page_an_organiser_opens_shows_a_personal_link(client, aigerim):
-    sign_in(client, staff_member("olga", "Organisers"))
+def test_no_admin_page_an_organiser_opens_shows_a_personal_link(organiser_client, aigerim):
     email = OutgoingEmail.objects.filter(recipient=aigerim).first()
     assert aigerim.token in email.body_text  # the email itself carries it, as it must
 
@@ -57,9 +53,9 @@ def test_no_admin_page_an_organiser_opens_shows_a_personal_link(client, aigerim)
         reverse("admin:registration_dashboard"),
     ]
     for page in pages:
-        response = client.get(page)
+        response = organiser_client.get(page)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert response.status_code == 200, page
         assert aigerim.token.encode() not in body, page
-    shown = client.get(reverse("admin:outbox_outgoingemail_change", args=[email.pk])).content.decode()
+    shown = organiser_client.get(reverse("admin:outbox_outgoingemail_change", args=[email.pk])).content.decode()
     assert "/my/[redacted]/" in shown

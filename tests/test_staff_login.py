@@ -4,7 +4,8 @@ import logging
 
 import pytest
 
-from tests.conftest import STAFF_PASSWORD, staff_member
+from tests import factories
+from tests.factories import STAFF_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ def sign_in(client, username: str, password: str, address: str = "203.0.113.7"):
 
 
 def test_five_wrong_passwords_pause_that_account_from_that_address(client, caplog):
-    staff_member("olga", "Organisers")
+    factories.organiser()
     caplog.set_level(logging.DEBUG)
     for _ in range(4):
         assert sign_in(client, "olga", "guess").status_code == 200  # the login form again, with its error
@@ -31,7 +32,7 @@ def test_five_wrong_passwords_pause_that_account_from_that_address(client, caplo
 
 
 def test_a_right_password_clears_the_count(client):
-    staff_member("olga", "Organisers")
+    factories.organiser()
     for _ in range(4):
         sign_in(client, "olga", "guess")
     assert sign_in(client, "olga", STAFF_PASSWORD).status_code == 302

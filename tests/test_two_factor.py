@@ -10,7 +10,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import STAFF_PASSWORD, current_code, sign_in, staff_member
+from tests import factories
+from tests.factories import STAFF_PASSWORD, current_code, sign_in
 from tests.test_settings import STRONG_KEY, load_settings
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +80,7 @@ def current_code_of(device: TOTPDevice) -> str:
 
 
 def test_a_code_is_asked_after_the_password_and_works_once(client):
-    olga = staff_member("olga", "Organisers")
+    olga = factories.organiser()
 
     password_step(client, "olga")
     asked = client.get("/admin/")
@@ -103,7 +104,7 @@ def test_a_code_is_asked_after_the_password_and_works_once(client):
 
 
 def test_a_recovery_code_signs_in_once(client):
-    olga = staff_member("olga", "Organisers")
+    olga = factories.organiser()
     sign_in(client, olga)
     codes = client.post("/admin/two-factor/recovery-codes/").context["codes"]
     client.post("/admin/logout/")
@@ -119,7 +120,7 @@ def test_a_recovery_code_signs_in_once(client):
 
 
 def test_wrong_codes_are_slowed_down(client):
-    staff_member("olga", "Organisers")
+    factories.organiser()
     password_step(client, "olga")
 
     later = timezone.now()
@@ -132,7 +133,7 @@ def test_wrong_codes_are_slowed_down(client):
 
 
 def test_the_code_step_never_sends_anyone_to_another_site(client):
-    olga = staff_member("olga", "Organisers")
+    olga = factories.organiser()
     password_step(client, "olga")
 
     answer = client.post("/admin/two-factor/code/", {"code": current_code(olga), "next": "https://evil.example/"})
@@ -141,7 +142,7 @@ def test_the_code_step_never_sends_anyone_to_another_site(client):
 
 
 def test_door_staff_need_no_second_factor_and_are_signed_out_at_midnight(client, registration_open):
-    staff_member("dina", "Door staff")
+    factories.door_staff()
 
     password_step(client, "dina")
     door = client.get("/checkin/")
@@ -157,7 +158,7 @@ def test_door_staff_need_no_second_factor_and_are_signed_out_at_midnight(client,
 
 def test_other_staff_are_signed_out_after_being_idle(client, settings):
     settings.STAFF_IDLE_MINUTES = 30
-    sign_in(client, staff_member("olga", "Organisers"))
+    sign_in(client, factories.organiser())
 
     assert client.get("/admin/").status_code == 200
     assert client.session.get_expiry_age() == 30 * 60
@@ -172,7 +173,7 @@ def test_other_staff_are_signed_out_after_being_idle(client, settings):
 def test_with_staff_2fa_optional_only_those_with_an_app_are_asked(client, settings):
     settings.STAFF_2FA = "optional"
     organiser_without_an_app("olga")
-    staff_member("rita", "Accreditation reviewers")
+    factories.reviewer()
 
     password_step(client, "olga")
     olga_in = client.get("/admin/").status_code
@@ -186,7 +187,7 @@ def test_with_staff_2fa_optional_only_those_with_an_app_are_asked(client, settin
 
 def test_a_superuser_resets_a_lost_second_factor(client):
     boss = User.objects.create_superuser("boss", "boss@example.org", STAFF_PASSWORD)
-    olga = staff_member("olga", "Organisers")
+    olga = factories.organiser()
     sign_in(client, boss)
 
     client.post("/admin/auth/user/", {"action": "reset_second_factor", "_selected_action": [olga.pk]})
@@ -204,7 +205,7 @@ def test_django_otps_own_device_pages_are_not_in_the_admin(client):
 
 
 def test_an_account_tried_from_many_places_is_paused_for_all_of_them(client):
-    staff_member("dina", "Door staff")  # no second factor behind the password
+    factories.door_staff()  # no second factor behind the password
     for n in range(20):  # four tries from each of five places: none of them pauses its own pair
         password_step(client, "dina", "guess", address=f"198.51.100.{n // 4}")
 
@@ -217,7 +218,7 @@ def test_an_account_tried_from_many_places_is_paused_for_all_of_them(client):
 
 def test_an_account_guarded_by_a_code_cannot_be_locked_by_strangers(client):
     """Pausing it would protect nothing (the password alone opens nothing) and lock its owner out."""
-    staff_member("olga", "Organisers")
+    factories.organiser()
     for n in range(20):
         password_step(client, "olga", "guess", address=f"198.51.100.{n // 4}")
 
@@ -228,7 +229,7 @@ def test_an_account_guarded_by_a_code_cannot_be_locked_by_strangers(client):
 
 
 def test_signing_in_starts_a_new_session(client):
-    staff_member("dina", "Door staff")
+    factories.door_staff()
     session = client.session
     session["before"] = True
     session.save()
@@ -241,7 +242,7 @@ def test_signing_in_starts_a_new_session(client):
 
 def test_a_half_finished_sign_in_does_not_stay_open(client, settings):
     settings.STAFF_IDLE_MINUTES = 30
-    staff_member("olga", "Organisers")
+    factories.organiser()
 
     password_step(client, "olga")
     client.get("/admin/")
