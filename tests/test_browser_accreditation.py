@@ -113,7 +113,8 @@ def test_a_journalist_applies_and_a_reviewer_approves_her(page, registration_ope
     page.get_by_role("link", name=reference).click()
     photo = page.locator('[data-document="photo"] img')
     expect(photo).to_be_visible()
-    assert photo.evaluate("image => image.naturalWidth") == 600  # the reviewer sees the photo itself
+    # decode() waits for the picture to arrive (and fails for a broken one): the reviewer sees the photo itself
+    assert photo.evaluate("image => image.decode().then(() => image.naturalWidth)") == 600
     expect(page.locator('[data-document="assignment_letter"] a')).to_have_attribute("download", "")
     page.get_by_role("button", name="Approve").click()
 
