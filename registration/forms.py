@@ -6,6 +6,7 @@ from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -41,15 +42,20 @@ def current_country_choices() -> list[tuple[str, str]]:
     return country_choices(get_language())
 
 
+# A lazy list (django.utils.functional.lazy) is an iterable Django keeps as it is: each
+# form reads the cached list of the language active when it is drawn or checked. A plain
+# callable would be normalised, all 250 entries, every time the list is read.
+country_list = lazy(current_country_choices, list)()
+
+
 def with_cached_country_lists(model_field, **kwargs) -> forms.Field | None:
     """A model form's fields as Django makes them; country lists come from the per-language cache.
 
-    A callable's choices are read when the form is drawn or checked (Django's documented
-    `choices`), so each form neither copies nor builds a 250-name list of its own.
+    Each form neither copies nor builds a 250-name list of its own.
     """
     form_field = model_field.formfield(**kwargs)
     if isinstance(model_field, CountryField):
-        form_field.choices = current_country_choices
+        form_field.choices = country_list
     return form_field
 
 
