@@ -337,7 +337,20 @@ CELERY_BEAT_SCHEDULE = {
 
 # Rate limits need one counter for all web processes: Redis when we have it.
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CELERY_BROKER_URL}}
+    CACHES = {
+        # A request waits at most a second for Redis; the rate limits then count in the process.
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CELERY_BROKER_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+        "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "process"},
+        "rate_limits": {
+            "BACKEND": "wpsconf.rate_limit_cache.SharedOrLocalCache",
+            "OPTIONS": {"SHARED": "default", "LOCAL": "process"},
+        },
+    }
+    RATELIMIT_USE_CACHE = "rate_limits"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Registration and "lost your link" posts per address; a delegation's shared office
