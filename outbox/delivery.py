@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 
 from outbox import kinds
@@ -167,6 +167,27 @@ def due_emails(now=None):
     return OutgoingEmail.objects.filter(status=Status.QUEUED).filter(
         Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lte=now - LOST_AFTER)
     )
+
+
+# An email still unsent this long after it was written is worth an organiser's attention.
+OVERDUE_AFTER = timedelta(minutes=15)
+
+
+def backlog(now=None) -> dict[str, int]:
+    """For monitoring: rows not sent yet (queued or being sent), and the age of the oldest in seconds."""
+    now = now or timezone.now()
+    unsent = OutgoingEmail.objects.filter(status__in=(Status.QUEUED, Status.SENDING)).aggregate(
+        due=Count("pk"), oldest=Min("created_at")
+    )
+    oldest = unsent["oldest"]
+    return {"due": unsent["due"], "oldest_seconds": int((now - oldest).total_seconds()) if oldest else 0}
+
+
+def overdue_count(now=None) -> int:
+    """Rows written more than `OVERDUE_AFTER` ago and still not sent."""
+    now = now or timezone.now()
+    unsent = OutgoingEmail.objects.filter(status__in=(Status.QUEUED, Status.SENDING))
+    return unsent.filter(created_at__lte=now - OVERDUE_AFTER).count()
 
 
 def emails_to_send_again(now=None) -> list[int]:

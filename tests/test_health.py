@@ -12,7 +12,7 @@ def test_it_reports_the_database_and_an_in_process_broker(client, settings):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "eager"}
+    assert response.json() == {"database": "ok", "broker": "eager", "outbox": {"due": 0, "oldest_seconds": 0}}
 
 
 @pytest.mark.redis
@@ -23,7 +23,7 @@ def test_it_reaches_the_real_redis_broker(client, settings):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "outbox": {"due": 0, "oldest_seconds": 0}}
 
 
 def test_it_answers_503_when_the_broker_is_unreachable(client, settings):
@@ -33,7 +33,7 @@ def test_it_answers_503_when_the_broker_is_unreachable(client, settings):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "broker": "down"}
+    assert response.json() == {"database": "ok", "broker": "down", "outbox": {"due": 0, "oldest_seconds": 0}}
 
 
 def test_it_answers_503_when_the_database_is_unreachable(client, monkeypatch):
@@ -46,6 +46,7 @@ def test_it_answers_503_when_the_database_is_unreachable(client, monkeypatch):
 
     assert response.status_code == 503
     assert response.json()["database"] == "down"
+    assert response.json()["outbox"] == "unknown"
 
 
 def test_it_answers_health_checks_over_plain_http_even_with_https_on(client, settings):

@@ -1,6 +1,12 @@
-"""`/healthz`: can this process reach its database and its Celery broker?"""
+"""`/healthz`: can this process reach its database and its Celery broker, and is mail going out?
+
+Apps add figures for monitoring to alert on (`register`): the outbox reports `due`, its
+emails not sent yet, and `oldest_seconds`, the age of the oldest. Figures never make the
+answer 503: the site itself is serving.
+"""
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -35,9 +41,26 @@ def broker_status() -> str:
     return "ok"
 
 
+FIGURES: dict[str, Callable[[], object]] = {}
+
+
+def register(name: str, figures: Callable[[], object]) -> None:
+    """An app's figures in the report, read from the database (called from its AppConfig.ready)."""
+    FIGURES[name] = figures
+
+
+def figures_or_unknown(figures: Callable[[], object]) -> object:
+    try:
+        return figures()
+    except DatabaseError:
+        return "unknown"
+
+
 @never_cache
 @require_GET
 def healthz(request):
     report = {"database": database_status(), "broker": broker_status()}
     healthy = all(value != "down" for value in report.values())
+    for name, figures in FIGURES.items():
+        report[name] = figures_or_unknown(figures) if report["database"] == "ok" else "unknown"
     return JsonResponse(report, status=200 if healthy else 503)
