@@ -1,4 +1,3 @@
-import logging
 from collections.abc import Callable
 
 from django.db import DatabaseError
@@ -7,7 +6,7 @@ from django.utils import timezone
 
 from agenda.models import Conference
 
-logger = logging.getLogger(__name__)
+HEALTH_CHECK_PATH = "/healthz"
 
 
 def current_conference_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
@@ -17,9 +16,9 @@ def current_conference_middleware(get_response: Callable[[HttpRequest], HttpResp
         try:
             request.conference = Conference.objects.current()
         except DatabaseError:
-            # Let /healthz answer 503 instead of failing here; other views fail on their own.
-            logger.warning("current conference unavailable: database error", exc_info=True)
-            request.conference = None
+            if request.path_info != HEALTH_CHECK_PATH:
+                raise  # the visitor gets the "busy" page (wpsconf.outages), not "no conference yet"
+            request.conference = None  # /healthz itself reports the database as down
         if request.conference is None:
             return get_response(request)
         with timezone.override(request.conference.tzinfo):

@@ -17,3 +17,5 @@ urlpatterns += i18n_patterns(
     path("", include("accreditation.urls")),
     prefix_default_language=False,
 )
+
+handler500 = "wpsconf.outages.server_error_or_busy"
