@@ -10,18 +10,22 @@ may have only a few held at a time, and the folder as a whole has a ceiling, so 
 posts cannot fill the disk.
 """
 
+import logging
 import secrets
 from datetime import timedelta
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files import File
 from django.utils import timezone
 
 from wpsconf.storage import private_storage
 
 SALT = "accreditation.held-document"
+logger = logging.getLogger(__name__)
+
 FOLDER = "held"
 HELD_FOR = timedelta(hours=6)
 # Three forms' worth of documents per visitor within HELD_FOR, and 200 MB for everyone.
@@ -35,15 +39,20 @@ def hold(file: File, *, field: str, visitor: str) -> str | None:
     if held_bytes() + file.size > MOST_BYTES or not counted_for(visitor):
         return None
     suffix = PurePosixPath(file.name).suffix
-    name = private_storage.save(f"{FOLDER}/{secrets.token_urlsafe(24)}{suffix}", file)
+    try:
+        name = private_storage.save(f"{FOLDER}/{secrets.token_urlsafe(24)}{suffix}", file)
+    except OSError:
+        logger.warning("a checked document could not be held: private storage failed", exc_info=True)
+        return None  # the visitor chooses the file again
     return signing.dumps({"field": field, "name": name}, salt=SALT)
 
 
 def counted_for(visitor: str) -> bool:
     """One more held document for this visitor, if they have room for it."""
     key = f"held-documents:{visitor}"
-    cache.add(key, 0, timeout=int(HELD_FOR.total_seconds()))
-    return cache.incr(key) <= MOST_PER_VISITOR
+    counters = caches[settings.COUNTERS_CACHE]  # counts on in process memory while Redis is away
+    counters.add(key, 0, timeout=int(HELD_FOR.total_seconds()))
+    return counters.incr(key) <= MOST_PER_VISITOR
 
 
 def held_bytes() -> int:

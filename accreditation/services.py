@@ -6,6 +6,8 @@ the conference and the registration as the registration workflow does, is record
 who took it, and mails the applicant in their language.
 """
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +23,7 @@ from registration import services as registration_services
 from registration.models import EmailKind, Registration
 from wpsconf.storage import private_storage, random_name
 
+logger = logging.getLogger(__name__)
 Status = AccreditationRequest.Status
 Action = AccreditationDecision.Action
 FIRST_EMAIL = {Registration.Status.PENDING: Kind.RECEIVED, Registration.Status.WAITLISTED: EmailKind.WAITLISTED}
@@ -28,10 +31,26 @@ Decision = AccreditationRequest.Decision
 
 
 def store(documents: dict) -> dict[str, str]:
-    """Write checked documents to private storage, before any lock is taken; their stored names."""
-    return {
-        field: private_storage.save(random_name("accreditation", file.name), file) for field, file in documents.items()
-    }
+    """Write checked documents to private storage, before any lock is taken; their stored names.
+
+    A full or unwritable disk leaves nothing behind: what was written is deleted, and the
+    applicant is told on the form, in their language, to try again.
+    """
+    stored = {}
+    try:
+        for field, file in documents.items():
+            stored[field] = private_storage.save(random_name("accreditation", file.name), file)
+    except OSError as error:
+        delete_stored(stored.values())
+        logger.error("documents could not be stored: %s", error.strerror or type(error).__name__)
+        raise ValidationError(
+            _(
+                "We could not store your documents just now, so nothing was saved. "
+                "Please try again in a few minutes; if it keeps failing, write to us."
+            ),
+            code="storage_failed",
+        ) from error
+    return stored
 
 
 def delete_stored(names) -> None:

@@ -36,16 +36,20 @@ def apply(request: HttpRequest) -> HttpResponse:
     held_tokens = {}
     if request.method == "POST":
         if all([person.is_valid(), details.is_valid()]):
-            outcome = None
-            if not person.is_bot():
-                outcome = services.request_accreditation(
-                    conference=conference,
-                    person=person.registration_details(),
-                    accreditation=details.accreditation_details(),
-                    language=get_language(),
-                )
-            details.release_held()
-            return to_done_page(outcome)
+            try:
+                outcome = None
+                if not person.is_bot():
+                    outcome = services.request_accreditation(
+                        conference=conference,
+                        person=person.registration_details(),
+                        accreditation=details.accreditation_details(),
+                        language=get_language(),
+                    )
+            except ValidationError as error:  # the documents could not be stored: nothing was created
+                details.add_error(None, error)
+            else:
+                details.release_held()
+                return to_done_page(outcome)
         held_tokens = details.hold_checked_documents(visitor=client_key(request))
     documents = [(details[name], held_tokens.get(name)) for name in DOCUMENT_FIELDS]
     return render(

@@ -32,7 +32,7 @@ def redis_for_rate_limits(settings, tmp_path, monkeypatch):
                 "OPTIONS": {"SHARED": "default", "LOCAL": "process"},
             },
         }
-        settings.RATELIMIT_USE_CACHE = "rate_limits"
+        settings.RATELIMIT_USE_CACHE = settings.COUNTERS_CACHE = "rate_limits"
         yield redis
 
 

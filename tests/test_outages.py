@@ -1,12 +1,16 @@
 """The database goes away while the site runs: visitors get a clear "busy" page, in their language, never a 500."""
 
+import errno
+
 import pytest
 from django.db import OperationalError
 from django.test import Client
 
+from accreditation.models import AccreditationRequest
 from agenda.models import Conference
 from registration import services
 from registration.models import Registration
+from tests.documents import media_files, media_form
 from tests.factories import registration_details
 
 
@@ -63,3 +67,41 @@ def test_any_other_failure_is_still_a_plain_server_error(visitor, registration_o
 
     assert response.status_code == 500
     assert "data-site-busy" not in response.content.decode()
+
+
+# --- a full or unwritable disk at upload ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def disk_full(monkeypatch):
+    """Private storage refuses to write after the first file, as a disk that fills up mid-upload."""
+    from wpsconf.storage import private_storage
+
+    written = []
+    save = private_storage.save
+
+    def save_until_full(name, content, *args, **kwargs):
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(save(name, content, *args, **kwargs))
+        return written[-1]
+
+    monkeypatch.setattr(private_storage, "save", save_until_full)
+    return written
+
+
+def test_a_full_disk_at_upload_says_so_on_the_form_and_keeps_nothing(
+    visitor, registration_open, disk_full, django_capture_on_commit_callbacks
+):
+    from wpsconf.storage import private_storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = visitor.post("/kk/accreditation/", {**media_form(), **media_files()})
+
+    assert response.status_code == 200
+    assert "data-documents-error" in response.content.decode()
+    assert "Құжаттарыңызды" in " ".join(response.context["details"].non_field_errors())  # in the visitor's language
+    assert not Registration.objects.exists()
+    assert not AccreditationRequest.objects.exists()
+    assert disk_full, "the first document was written before the disk filled up"
+    assert not any(private_storage.exists(name) for name in disk_full)  # and then deleted again

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 RETRY_AFTER = 10  # seconds of counting in process memory before Redis is tried again
 WARN_EVERY = 60  # seconds between two warnings of the same outage
+COUNTER_LIFETIME = 60 * 60  # a counter restarted in process memory: as long as the longest window we use
 
 
 class Outage:
@@ -76,7 +77,13 @@ class SharedOrLocalCache(BaseCache):
         return self._call("touch", key, timeout, version)
 
     def incr(self, key, delta=1, version=None):
-        return self._call("incr", key, delta, version)
+        try:
+            return self._call("incr", key, delta, version)
+        except ValueError:
+            # Started in the shared cache just before it failed (or expired there): go on from zero here.
+            local = caches[self.local_alias]
+            local.add(key, 0, COUNTER_LIFETIME, version)
+            return local.incr(key, delta, version)
 
     def delete(self, key, version=None):
         return self._call("delete", key, version)

@@ -350,9 +350,12 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
             "OPTIONS": {"SHARED": "default", "LOCAL": "process"},
         },
     }
-    RATELIMIT_USE_CACHE = "rate_limits"
+    COUNTERS_CACHE = "rate_limits"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    COUNTERS_CACHE = "default"
+# Per-visitor counters (rate limits, documents held for a form) that must not fail with Redis.
+RATELIMIT_USE_CACHE = COUNTERS_CACHE
 # Registration and "lost your link" posts per address; a delegation's shared office
 # connection registers many people, so the limit is generous.
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30/h")
