@@ -10,7 +10,7 @@ RUN_ENV := DEBUG=$${DEBUG:-on} HTTPS=$${HTTPS:-off}
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')} HTTPS=off DEBUG=off
 BOOTSTRAP_VERSION ?= 5.3.8
 
-.PHONY: run test lint format messages vendor-bootstrap vendor-fonts clean
+.PHONY: run test lint format messages backup restore vendor-bootstrap vendor-fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ run: $(RUNTIME_STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py seed --if-missing
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# With the service's own environment (DATABASE_URL, PRIVATE_MEDIA_ROOT, ...): see README, "Backups".
+backup: $(RUNTIME_STAMP)
+	$(RUN_ENV) $(BIN)/python manage.py backup $${BACKUP_DIR:-var/backups}
+
+restore: $(RUNTIME_STAMP)
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=var/backups/wpsconf-<time>"; exit 2; }
+	$(RUN_ENV) $(BIN)/python manage.py restore "$(FROM)"
 
 test: $(DEV_STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)

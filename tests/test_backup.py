@@ -1,0 +1,95 @@
+"""A backup restored into a fresh database holds every registration, email row and document."""
+
+import os
+import sqlite3
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from psycopg import sql
+
+from accreditation.models import DOCUMENT_FIELDS
+from backoffice.backups import counts, restore
+from tests.factories import apply_for_accreditation, register
+
+TABLES = {
+    "registrations": "registration_registration",
+    "emails": "registration_outgoingemail",
+    "applications": "accreditation_accreditationrequest",
+}
+
+
+@pytest.fixture
+def people(transactional_db, registration_open):
+    """Committed, so that pg_dump, another process, sees them."""
+    register(registration_open, "aigerim@example.org")
+    register(registration_open, "dilnoza@example.org", country="UZ")
+    application = apply_for_accreditation(registration_open)
+    return [getattr(application, field).name for field in DOCUMENT_FIELDS if getattr(application, field)]
+
+
+def back_up(directory: Path) -> Path:
+    call_command("backup", str(directory))
+    [folder] = directory.iterdir()
+    return folder
+
+
+def assert_documents_restored(private_root: Path, documents: list[str]) -> None:
+    assert documents
+    for name in documents:
+        assert (private_root / name).read_bytes() == (Path(settings.PRIVATE_MEDIA_ROOT) / name).read_bytes()
+
+
+def restored_into_fresh_postgres(folder: Path, private_root: Path) -> tuple[dict, dict[str, int]]:
+    fresh = f"wpsconf_restore_{os.getpid()}"
+    server = f"host={connection.settings_dict['HOST']} user={connection.settings_dict['USER']}"
+    with psycopg.connect(f"{server} dbname=postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(fresh)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(fresh)))
+    try:
+        manifest = restore(folder, database={**connection.settings_dict, "NAME": fresh}, private_root=private_root)
+        with psycopg.connect(f"{server} dbname={fresh}") as restored:
+            count = "SELECT COUNT(*) FROM {}"
+            found = {
+                name: restored.execute(sql.SQL(count).format(sql.Identifier(table))).fetchone()[0]
+                for name, table in TABLES.items()
+            }
+    finally:
+        with psycopg.connect(f"{server} dbname=postgres", autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(fresh)))
+    return manifest, found
+
+
+def restored_into_fresh_sqlite(folder: Path, private_root: Path) -> tuple[dict, dict[str, int]]:
+    copy = private_root.parent / "restored.sqlite3"
+    manifest = restore(folder, database={"NAME": str(copy)}, private_root=private_root)
+    with sqlite3.connect(copy) as restored:
+        found = {
+            name: restored.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608  (our table names)
+            for name, table in TABLES.items()
+        }
+    return manifest, found
+
+
+def test_a_backup_restores_into_a_fresh_database_with_every_row_and_document(people, tmp_path):
+    """On PostgreSQL in CI (pg_dump, pg_restore), on SQLite on a fresh machine (SQLite's backup)."""
+    expected = counts()
+    folder = back_up(tmp_path / "backups")
+    restore_into = restored_into_fresh_postgres if connection.vendor == "postgresql" else restored_into_fresh_sqlite
+
+    manifest, found = restore_into(folder, tmp_path / "restored")
+
+    assert manifest["counts"] == expected
+    assert expected["emails"] >= 3
+    assert found == {"registrations": 3, "emails": expected["emails"], "applications": 1}
+    assert_documents_restored(tmp_path / "restored", people)
+
+
+def test_restore_refuses_a_folder_that_is_not_a_backup(tmp_path, db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="not a backup folder"):
+        call_command("restore", str(tmp_path), "--yes")
