@@ -4,11 +4,12 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -66,3 +67,78 @@ def own_redis(directory: Path) -> Iterator[OwnRedis]:
         yield redis
     finally:
         redis.stop()
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return bool(condition())
+
+
+def use_smtp(settings, port: int, *, timeout: float = 2) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = timeout
+
+
+class SmtpServer:
+    """An aiosmtpd server on a local port that can be stopped and started again.
+
+    Its misbehaviours, set by a test: `greylist` (the first try for each address gets a 451),
+    `refuse` (addresses that get a 550), `drop_after_data` (the message is received, then the
+    connection is dropped before the 250: the sender cannot know it arrived).
+    """
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.messages: list = []  # aiosmtpd envelopes, in arrival order
+        self.greylist = False
+        self.refuse: set[str] = set()
+        self.drop_after_data = False
+        self.tried: set[str] = set()
+        self._controller: Controller | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # aiosmtpd's hook
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        if self.greylist and address not in self.tried:
+            self.tried.add(address)
+            return "451 4.7.1 Greylisted, please try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd's hook name
+        self.messages.append(envelope)
+        if self.drop_after_data:
+            self.drop_after_data = False
+            server.transport.close()
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@contextmanager
+def silent_server() -> Iterator[int]:
+    """A server that accepts connections and never says a word: an SMTP server that hangs."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()

@@ -1,14 +1,12 @@
 """The email outbox: backoff, sending once, deferral while the mail server is down, and the real worker."""
 
 import os
-import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 from celery.worker import state as worker_state
 from django.core import mail as outbox
@@ -21,61 +19,14 @@ from outbox.tasks import requeue_unsent_emails, send_email  # registered before 
 from registration import mail, services
 from tests.concurrency import run_together
 from tests.factories import register
+from tests.processes import SmtpServer, spare_port, use_smtp, wait_for
 
 NAME = "Әйгерім Қасымова"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition: Callable[[], object], timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return bool(condition())
-
-
-def use_smtp(settings, port: int) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 2
-
-
-class SmtpServer:
-    """An aiosmtpd server on a fixed local port that can be stopped and started again."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.messages: list = []  # aiosmtpd envelopes, in arrival order
-        self._controller: Controller | None = None
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd's hook name
-        self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def start(self) -> None:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-
 @pytest.fixture
 def smtp_server(settings) -> Iterator[SmtpServer]:
-    server = SmtpServer(free_port())
+    server = SmtpServer(spare_port())
     server.start()
     use_smtp(settings, server.port)
     yield server
@@ -190,7 +141,7 @@ def test_the_sweep_sends_a_lost_email_and_then_the_one_that_waited_behind_it(
 def test_it_defers_with_backoff_while_the_mail_server_is_down_then_gives_up(
     conference_2023, django_capture_on_commit_callbacks, settings
 ):
-    use_smtp(settings, free_port())  # nothing listens there
+    use_smtp(settings, spare_port())  # nothing listens there
     with django_capture_on_commit_callbacks(execute=False):
         registration = register(conference_2023)
     email = OutgoingEmail.objects.get()
