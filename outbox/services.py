@@ -1,12 +1,17 @@
 """Queuing email: the row is written in the caller's transaction, its send task queued once that commits."""
 
+import logging
+
 from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from outbox import kinds
 from outbox.delivery import write_into
 from outbox.models import OutgoingEmail
 from outbox.tasks import send_email
 
+logger = logging.getLogger(__name__)
 Status = OutgoingEmail.Status
 ANONYMISED_ADDRESS = "anonymised@invalid.example"
 
@@ -45,9 +50,20 @@ def queue_copy(email: OutgoingEmail) -> OutgoingEmail:
 
 
 def schedule_send(email_id: int) -> None:
-    # robust: with the broker down the commit stands, the failure is logged, and the
-    # beat sweep sends the row later; the person never sees an error for it.
-    transaction.on_commit(lambda: send_email.delay(email_id), robust=True)
+    # After the commit, which stands whatever happens to the task (robust).
+    transaction.on_commit(lambda: publish(email_id), robust=True)
+
+
+def publish(email_id: int) -> None:
+    """Queue the send task; with the broker unreachable, the row is due at once for the sweep instead
+    (which otherwise waits a minute before it takes a row's task for lost)."""
+    try:
+        send_email.delay(email_id)
+    except OperationalError:
+        logger.warning("email %s: the task queue is unreachable; the sweep sends it once it is back", email_id)
+        OutgoingEmail.objects.filter(pk=email_id, status=Status.QUEUED, next_attempt_at__isnull=True).update(
+            next_attempt_at=timezone.now()
+        )
 
 
 def retry_failed(emails) -> int:

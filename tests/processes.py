@@ -1,12 +1,17 @@
 """Services a fault test starts for itself on a spare port, and stops by PID: never the machine's own."""
 
+import http.client
+import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -142,3 +147,97 @@ def silent_server() -> Iterator[int]:
         yield listener.getsockname()[1]
     finally:
         listener.close()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+
+
+class Site:
+    """The whole site as deployed, on a database of its own: gunicorn, a Celery worker and beat.
+
+    Every process gets the same environment (`env`); each is started and stopped by the
+    test, by PID. Their output goes to files under `directory`, shown when a test fails.
+    """
+
+    def __init__(self, directory: Path, env: dict[str, str]) -> None:
+        self.directory = directory
+        self.env = env
+        self.port = int(env["PORT"])
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def manage(self, *arguments: str) -> None:
+        subprocess.run(
+            [str(VENV_BIN / "python"), "manage.py", *arguments], cwd=ROOT, env=self.env, check=True, capture_output=True
+        )
+
+    def start(self, name: str) -> None:
+        commands = {
+            "web": [str(VENV_BIN / "gunicorn"), "wpsconf.wsgi:application", f"--bind=127.0.0.1:{self.port}",
+                    "--workers=2", "--timeout=30"],
+            "worker": [str(VENV_BIN / "celery"), "-A", "wpsconf", "worker", "--concurrency=1", "--loglevel=INFO"],
+            "beat": [str(VENV_BIN / "celery"), "-A", "wpsconf", "beat", "--loglevel=INFO",
+                     f"--schedule={self.directory / 'beat-schedule'}"],
+        }  # fmt: skip
+        log = (self.directory / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(
+            commands[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        if name == "web" and not wait_for(lambda: self.status("/healthz") in (200, 503), timeout=30):
+            raise RuntimeError(f"gunicorn did not answer:\n{self.log('web')}")
+
+    def stop(self, name: str, *, kill: bool = False) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        process.kill() if kill else process.terminate()
+        process.wait(timeout=20)
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    def log(self, name: str) -> str:
+        path = self.directory / f"{name}.log"
+        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+
+    def connection(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+
+    def status(self, path: str) -> int | None:
+        try:
+            connection = self.connection()
+            connection.request("GET", path)
+            return connection.getresponse().status
+        except OSError:
+            return None
+
+    def get(self, path: str) -> tuple[int, str]:
+        connection = self.connection()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+
+    def register(self, details: dict[str, str]) -> int:
+        """A visitor's two steps: open the form (CSRF cookie and token), then send it; the answer's status."""
+        connection = self.connection()
+        connection.request("GET", "/register/")
+        response = connection.getresponse()
+        page = response.read().decode()
+        cookies = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookies.load(header)
+        form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if response.status != 200 or form_token is None or "csrftoken" not in cookies:
+            raise AssertionError(f"GET /register/ gave {response.status} without a form:\n{page[:2000]}")
+        cookie, token = cookies["csrftoken"].value, form_token.group(1)
+        body = urlencode({"csrfmiddlewaretoken": token, **details})
+        connection.request(
+            "POST",
+            "/register/",
+            body=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"},
+        )
+        answer = connection.getresponse()
+        answer.read()
+        return answer.status

@@ -412,3 +412,20 @@ def test_workers_racing_for_one_row_send_it_once(conference_2023, monkeypatch):
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 1)
     assert len(outbox.outbox) == 1
+
+
+def test_a_row_whose_task_cannot_be_queued_is_due_for_the_sweep_at_once(
+    conference_2023, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(send_email, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(conference_2023)
+
+    email = OutgoingEmail.objects.get(recipient=registration)
+    assert email.status == OutgoingEmail.Status.QUEUED
+    assert list(delivery.due_emails().values_list("pk", flat=True)) == [email.pk]  # not a minute later

@@ -5,18 +5,22 @@ PID; the machine's own Redis and PostgreSQL are never touched. The mail server i
 aiosmtpd sink that can greylist, refuse an address, hang, or drop the line after DATA.
 """
 
+import json
 import logging
+import os
+import secrets
 import time
 from email import message_from_bytes, policy
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from outbox import delivery
 from outbox.models import OutgoingEmail
 from tests.factories import register as make_person
 from tests.factories import registration_details
-from tests.processes import SmtpServer, own_redis, silent_server, spare_port, use_smtp
+from tests.processes import Site, SmtpServer, own_redis, silent_server, spare_port, use_smtp, wait_for
 from wpsconf import rate_limit_cache
 
 pytestmark = pytest.mark.faults
@@ -152,3 +156,88 @@ def test_a_connection_dropped_after_data_is_retried_with_the_same_message_id(sin
     ids = [message_from_bytes(envelope.content, policy=policy.default)["Message-ID"] for envelope in sink.messages]
     assert len(ids) == 2
     assert ids[0] == ids[1]
+
+
+# --- the whole site as deployed: gunicorn, a worker and beat, while Redis restarts --------------------------------
+
+SWEEP_SECONDS = 2
+
+
+@pytest.fixture
+def deployed(tmp_path, sink):
+    """gunicorn, a Celery worker and beat on a database of their own, a Redis of the test's own, the sink for mail."""
+    import psycopg
+    from psycopg import sql
+
+    server = connection.settings_dict
+    admin_dsn = f"host={server['HOST']} port={server['PORT'] or 5432} user={server['USER']} dbname=postgres"
+    name = f"wpsconf_faults_{os.getpid()}"
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    port = spare_port()
+    try:
+        with own_redis(tmp_path) as redis:
+            env = {
+                "PATH": os.environ["PATH"],
+                "DATABASE_URL": f"postgres://{server['USER']}@{server['HOST']}:{server['PORT'] or 5432}/{name}",
+                "CELERY_BROKER_URL": redis.url,
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(sink.port),
+                "DEBUG": "off",
+                "HTTPS": "off",
+                "SECRET_KEY": secrets.token_urlsafe(50),
+                "ALLOWED_HOSTS": "127.0.0.1",
+                "SITE_URL": f"http://127.0.0.1:{port}",
+                "PORT": str(port),
+                "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+                "STATIC_ROOT": str(tmp_path / "static"),
+                "OUTBOX_SWEEP_SECONDS": str(SWEEP_SECONDS),
+                "REGISTRATION_RATE_LIMIT": "1000/h",
+            }
+            site = Site(tmp_path, env)
+            site.manage("migrate", "--noinput")
+            site.manage("seed")
+            site.manage("collectstatic", "--noinput")
+            with psycopg.connect(admin_dsn.replace("dbname=postgres", f"dbname={name}"), autocommit=True) as database:
+                database.execute(
+                    "UPDATE agenda_conference SET registration_opens_at = NULL, registration_closes_at = NULL, "
+                    "requires_approval = false, capacity = 100, "
+                    "starts_at = now() + interval '30 days', ends_at = now() + interval '30 days 7 hours'"
+                )
+            try:
+                for process in ("web", "worker", "beat"):
+                    site.start(process)
+                yield site, redis
+            finally:
+                site.stop_all()
+                for process in ("web", "worker", "beat"):
+                    print(f"--- {process} ---\n{site.log(process)}")  # shown when the test fails
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.mark.postgres
+def test_a_redis_restart_delays_the_mail_and_loses_nobody(deployed, sink):
+    site, redis = deployed
+    assert site.register(registration_details(email="before@example.org")) == 302
+    assert wait_for(lambda: len(sink.messages) == 1, timeout=30), "the first email never arrived"
+
+    redis.stop()
+    outage_began = time.monotonic()
+    during = [site.register(registration_details(email=f"during{n}@example.org")) for n in (1, 2)]
+    health_status, health = site.get("/healthz")
+
+    assert during == [302, 302]  # registered, not an error page
+    assert health_status == 503
+    assert json.loads(health)["broker"] == "down"
+
+    redis.start()  # empty: restarted without persistence
+    assert wait_for(lambda: len(sink.messages) == 3, timeout=150), "the emails written during the outage were lost"
+    delay = time.monotonic() - outage_began
+    time.sleep(3 * SWEEP_SECONDS)  # a few more sweeps: nothing is sent twice
+
+    recipients = sorted(address for envelope in sink.messages for address in envelope.rcpt_tos)
+    assert recipients == ["before@example.org", "during1@example.org", "during2@example.org"]
+    print(f"emails written during the Redis outage arrived {delay:.0f} s after it began")

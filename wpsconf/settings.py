@@ -263,7 +263,7 @@ MODELTRANSLATION_LANGUAGES = ("en", "ru", "kk")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or VAR_DIR / "media")
@@ -326,7 +326,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # Sends what a lost task or a mail-server outage left behind.
-    "requeue-unsent-emails": {"task": "outbox.tasks.requeue_unsent_emails", "schedule": 60.0},
+    "requeue-unsent-emails": {
+        "task": "outbox.tasks.requeue_unsent_emails",
+        "schedule": float(env_int("OUTBOX_SWEEP_SECONDS", 60)),
+    },
     # "Lost your link?" requests whose task was lost (broker down, worker died).
     "answer-waiting-link-requests": {"task": "registration.tasks.answer_waiting_link_requests", "schedule": 60.0},
     # The day before a conference, each confirmed person is reminded once.
