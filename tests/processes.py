@@ -1,11 +1,14 @@
 """Services a fault test starts for itself on a spare port, and stops by PID: never the machine's own."""
 
+import contextlib
 import http.client
+import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -241,3 +244,50 @@ class Site:
         answer = connection.getresponse()
         answer.read()
         return answer.status
+
+
+def postgres_bin() -> Path | None:
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parts[-3]))
+    return versions[-1].parent if versions else None
+
+
+class OwnPostgres:
+    """A PostgreSQL cluster of the test's own (initdb on a spare port), stopped and started by the test.
+
+    As root, the server runs as the `postgres` user (PostgreSQL refuses root) from a folder it owns.
+    """
+
+    def __init__(self) -> None:
+        self.bin = postgres_bin()
+        if self.bin is None:
+            pytest.skip("needs PostgreSQL's server programs (apt-get install postgresql)")
+        self.port = spare_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="wpsconf-pg-"))
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_postgres:
+            shutil.chown(self.directory, "postgres", "postgres")
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/wpsconf"
+
+    def run(self, program: str, *arguments: str) -> None:
+        subprocess.run([*self.as_postgres, str(self.bin / program), *arguments], check=True, capture_output=True)
+
+    def create(self) -> None:
+        self.run("initdb", "-D", str(self.directory / "data"), "-U", "postgres", "--auth=trust", "--no-sync")
+        self.start()
+        self.run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "wpsconf")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} -c fsync=off"
+        self.run("pg_ctl", "-D", str(self.directory / "data"), "-o", options, "-l", str(self.directory / "log"), "-w",
+                 "start")  # fmt: skip
+
+    def stop(self) -> None:
+        self.run("pg_ctl", "-D", str(self.directory / "data"), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)

@@ -10,7 +10,9 @@ import logging
 import os
 import secrets
 import time
+from contextlib import contextmanager
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -20,7 +22,7 @@ from outbox import delivery
 from outbox.models import OutgoingEmail
 from tests.factories import register as make_person
 from tests.factories import registration_details
-from tests.processes import Site, SmtpServer, own_redis, silent_server, spare_port, use_smtp, wait_for
+from tests.processes import OwnPostgres, Site, SmtpServer, own_redis, silent_server, spare_port, use_smtp, wait_for
 from wpsconf import rate_limit_cache
 
 pytestmark = pytest.mark.faults
@@ -163,58 +165,69 @@ def test_a_connection_dropped_after_data_is_retried_with_the_same_message_id(sin
 SWEEP_SECONDS = 2
 
 
+@contextmanager
+def deployed_on(database_url: str, *, directory: Path, redis, sink, processes=("web", "worker", "beat")):
+    """The site as deployed on this database: migrated, seeded, registration open; its processes running."""
+    import psycopg
+
+    port = spare_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": redis.url,
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(sink.port),
+        "DEBUG": "off",
+        "HTTPS": "off",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "PORT": str(port),
+        "PRIVATE_MEDIA_ROOT": str(directory / "private"),
+        "STATIC_ROOT": str(directory / "static"),
+        "OUTBOX_SWEEP_SECONDS": str(SWEEP_SECONDS),
+        "REGISTRATION_RATE_LIMIT": "1000/h",
+    }
+    site = Site(directory, env)
+    site.manage("migrate", "--noinput")
+    site.manage("seed")
+    site.manage("collectstatic", "--noinput")
+    with psycopg.connect(database_url, autocommit=True) as database:
+        database.execute(
+            "UPDATE agenda_conference SET registration_opens_at = NULL, registration_closes_at = NULL, "
+            "requires_approval = false, capacity = 100, "
+            "starts_at = now() + interval '30 days', ends_at = now() + interval '30 days 7 hours'"
+        )
+    try:
+        for process in processes:
+            site.start(process)
+        yield site
+    finally:
+        site.stop_all()
+        for process in processes:
+            print(f"--- {process} ---\n{site.log(process)}")  # shown when the test fails
+
+
 @pytest.fixture
 def deployed(tmp_path, sink):
-    """gunicorn, a Celery worker and beat on a database of their own, a Redis of the test's own, the sink for mail."""
+    """gunicorn, a Celery worker and beat on a database of their own (on CI's server), a Redis of the test's own."""
     import psycopg
     from psycopg import sql
 
     server = connection.settings_dict
-    admin_dsn = f"host={server['HOST']} port={server['PORT'] or 5432} user={server['USER']} dbname=postgres"
+    address = f"{server['USER']}@{server['HOST']}:{server['PORT'] or 5432}"
     name = f"wpsconf_faults_{os.getpid()}"
-    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+    with psycopg.connect(f"postgres://{address}/postgres", autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    port = spare_port()
     try:
-        with own_redis(tmp_path) as redis:
-            env = {
-                "PATH": os.environ["PATH"],
-                "DATABASE_URL": f"postgres://{server['USER']}@{server['HOST']}:{server['PORT'] or 5432}/{name}",
-                "CELERY_BROKER_URL": redis.url,
-                "EMAIL_HOST": "127.0.0.1",
-                "EMAIL_PORT": str(sink.port),
-                "DEBUG": "off",
-                "HTTPS": "off",
-                "SECRET_KEY": secrets.token_urlsafe(50),
-                "ALLOWED_HOSTS": "127.0.0.1",
-                "SITE_URL": f"http://127.0.0.1:{port}",
-                "PORT": str(port),
-                "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
-                "STATIC_ROOT": str(tmp_path / "static"),
-                "OUTBOX_SWEEP_SECONDS": str(SWEEP_SECONDS),
-                "REGISTRATION_RATE_LIMIT": "1000/h",
-            }
-            site = Site(tmp_path, env)
-            site.manage("migrate", "--noinput")
-            site.manage("seed")
-            site.manage("collectstatic", "--noinput")
-            with psycopg.connect(admin_dsn.replace("dbname=postgres", f"dbname={name}"), autocommit=True) as database:
-                database.execute(
-                    "UPDATE agenda_conference SET registration_opens_at = NULL, registration_closes_at = NULL, "
-                    "requires_approval = false, capacity = 100, "
-                    "starts_at = now() + interval '30 days', ends_at = now() + interval '30 days 7 hours'"
-                )
-            try:
-                for process in ("web", "worker", "beat"):
-                    site.start(process)
-                yield site, redis
-            finally:
-                site.stop_all()
-                for process in ("web", "worker", "beat"):
-                    print(f"--- {process} ---\n{site.log(process)}")  # shown when the test fails
+        with (
+            own_redis(tmp_path) as redis,
+            deployed_on(f"postgres://{address}/{name}", directory=tmp_path, redis=redis, sink=sink) as site,
+        ):
+            yield site, redis
     finally:
-        with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        with psycopg.connect(f"postgres://{address}/postgres", autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
@@ -241,3 +254,37 @@ def test_a_redis_restart_delays_the_mail_and_loses_nobody(deployed, sink):
     recipients = sorted(address for envelope in sink.messages for address in envelope.rcpt_tos)
     assert recipients == ["before@example.org", "during1@example.org", "during2@example.org"]
     print(f"emails written during the Redis outage arrived {delay:.0f} s after it began")
+
+
+@pytest.mark.postgres
+def test_while_postgresql_restarts_visitors_get_the_busy_page_and_the_site_recovers_by_itself(tmp_path, sink):
+    """On a PostgreSQL cluster of the test's own: CI's server is never stopped."""
+    database = OwnPostgres()
+    try:
+        database.create()
+        with (
+            own_redis(tmp_path) as redis,
+            deployed_on(database.url, directory=tmp_path, redis=redis, sink=sink, processes=("web",)) as site,
+        ):
+            assert site.get("/")[0] == 200
+
+            database.stop()
+            page_status, page = site.get("/kk/")
+            form_status, _form = site.get("/register/")
+            health_status, health = site.get("/healthz")
+
+            assert (page_status, form_status) == (503, 503)
+            assert "data-site-busy" in page
+            assert 'lang="kk"' in page
+            assert "Traceback" not in page
+            assert health_status == 503
+            assert json.loads(health)["database"] == "down"
+
+            database.start()
+            back = time.monotonic()
+            assert wait_for(lambda: site.status("/") == 200, timeout=30), "the site did not recover by itself"
+            recovered_after = time.monotonic() - back
+            assert site.register(registration_details(email="after@example.org")) == 302
+    finally:
+        database.remove()
+    print(f"PostgreSQL outage: pages answered 200 again {recovered_after:.1f} s after the database was back")
