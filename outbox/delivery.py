@@ -30,12 +30,18 @@ GIVE_UP_AFTER = timedelta(days=3)
 # The sweep runs every minute, so no wait is shorter.
 FIRST_RETRY_SECONDS = 60
 LONGEST_WAIT_SECONDS = 300
-# A task normally picks a row up within seconds; older untouched rows lost theirs.
-LOST_AFTER = timedelta(seconds=60)
-# Far longer than one SMTP conversation (EMAIL_TIMEOUT per step): a row "sending" this
-# long belonged to a worker that died; it is sent again (with the same Message-ID).
-STUCK_AFTER = timedelta(minutes=10)
 WRITTEN_FIELDS = ("subject", "body_text", "body_html", "calendar", "reply_to")
+
+
+def lost_after() -> timedelta:
+    """A task normally picks a row up within seconds; older untouched rows lost theirs."""
+    return timedelta(seconds=settings.TASK_LOST_AFTER_SECONDS)
+
+
+def stuck_after() -> timedelta:
+    """Far longer than one SMTP conversation: a row "sending" this long belonged to a worker
+    that died; it is sent again (with the same Message-ID)."""
+    return timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
 
 
 def retry_delay(attempts: int) -> int:
@@ -165,7 +171,7 @@ def due_emails(now=None):
     """Queued rows whose task is overdue or was lost (broker down, worker died)."""
     now = now or timezone.now()
     return OutgoingEmail.objects.filter(status=Status.QUEUED).filter(
-        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lte=now - LOST_AFTER)
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lte=now - lost_after())
     )
 
 
@@ -194,7 +200,7 @@ def emails_to_send_again(now=None) -> list[int]:
     """The sweep: rows left by a worker that died come back; when the mail server answers again,
     deferred rows are due at once. The ids of the rows due, oldest first."""
     now = now or timezone.now()
-    OutgoingEmail.objects.filter(status=Status.SENDING, claimed_at__lte=now - STUCK_AFTER).update(
+    OutgoingEmail.objects.filter(status=Status.SENDING, claimed_at__lte=now - stuck_after()).update(
         status=Status.QUEUED, next_attempt_at=now, claimed_at=None
     )
     waiting = OutgoingEmail.objects.filter(status=Status.QUEUED, next_attempt_at__gt=now)

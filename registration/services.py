@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -130,13 +131,10 @@ def answer_link_request(link_request_id: int) -> None:
             mail_link_again(registration)
 
 
-# A request's task normally runs within seconds; older ones lost theirs (broker down, worker died).
-LINK_REQUEST_LOST_AFTER = timedelta(seconds=60)
-
-
 def answer_waiting_link_requests(now: datetime | None = None) -> int:
     """Celery beat's sweep: answer the requests whose task never came; how many."""
-    cutoff = (now or timezone.now()) - LINK_REQUEST_LOST_AFTER
+    # A request's task normally runs within seconds; older ones lost theirs (broker down, worker died).
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.TASK_LOST_AFTER_SECONDS)
     waiting = list(LinkRequest.objects.filter(created_at__lte=cutoff).order_by("pk").values_list("pk", flat=True))
     for link_request_id in waiting:
         answer_link_request(link_request_id)

@@ -1,5 +1,6 @@
 """Services a fault test starts for itself on a spare port, and stops by PID: never the machine's own."""
 
+import asyncio
 import contextlib
 import http.client
 import os
@@ -102,7 +103,8 @@ class SmtpServer:
 
     Its misbehaviours, set by a test: `greylist` (the first try for each address gets a 451),
     `refuse` (addresses that get a 550), `drop_after_data` (the message is received, then the
-    connection is dropped before the 250: the sender cannot know it arrived).
+    connection is dropped before the 250: the sender cannot know it arrived), `hold_at_rcpt`
+    (the sender waits mid-conversation until the test lets go).
     """
 
     def __init__(self, port: int) -> None:
@@ -111,10 +113,16 @@ class SmtpServer:
         self.greylist = False
         self.refuse: set[str] = set()
         self.drop_after_data = False
+        self.hold_at_rcpt = False  # keep the sender waiting at RCPT until released (to kill it mid-send)
+        self.senders_held = 0
         self.tried: set[str] = set()
         self._controller: Controller | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # aiosmtpd's hook
+        if self.hold_at_rcpt:
+            self.senders_held += 1
+            while self.hold_at_rcpt:
+                await asyncio.sleep(0.05)
         if address in self.refuse:
             return "550 5.1.1 No such mailbox here"
         if self.greylist and address not in self.tried:
@@ -222,9 +230,12 @@ class Site:
         return response.status, response.read().decode()
 
     def register(self, details: dict[str, str]) -> int:
+        return self.submit("/register/", details)
+
+    def submit(self, path: str, details: dict[str, str]) -> int:
         """A visitor's two steps: open the form (CSRF cookie and token), then send it; the answer's status."""
         connection = self.connection()
-        connection.request("GET", "/register/")
+        connection.request("GET", path)
         response = connection.getresponse()
         page = response.read().decode()
         cookies = SimpleCookie()
@@ -232,12 +243,12 @@ class Site:
             cookies.load(header)
         form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if response.status != 200 or form_token is None or "csrftoken" not in cookies:
-            raise AssertionError(f"GET /register/ gave {response.status} without a form:\n{page[:2000]}")
+            raise AssertionError(f"GET {path} gave {response.status} without a form:\n{page[:2000]}")
         cookie, token = cookies["csrftoken"].value, form_token.group(1)
         body = urlencode({"csrfmiddlewaretoken": token, **details})
         connection.request(
             "POST",
-            "/register/",
+            path,
             body=body,
             headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"},
         )

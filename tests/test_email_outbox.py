@@ -373,7 +373,7 @@ def test_the_sweep_gives_back_a_row_whose_worker_died_while_sending(
     assert delivery.deliver(email.pk) is None  # nobody else sends it meanwhile
     assert delivery.emails_to_send_again() == []  # it may still be talking to the mail server
 
-    later = timezone.now() + delivery.STUCK_AFTER + timedelta(seconds=1)
+    later = timezone.now() + delivery.stuck_after() + timedelta(seconds=1)
     assert delivery.emails_to_send_again(now=later) == [email.pk]
 
     email.refresh_from_db()
@@ -386,7 +386,7 @@ def test_a_late_worker_does_not_overwrite_the_row_it_lost(conference_2023, djang
     with django_capture_on_commit_callbacks(execute=False):
         register(conference_2023)
     email = OutgoingEmail.objects.get()
-    first_claim = timezone.now() - delivery.STUCK_AFTER - timedelta(seconds=1)
+    first_claim = timezone.now() - delivery.stuck_after() - timedelta(seconds=1)
     assert delivery.claim(email.pk, first_claim)
     stale = OutgoingEmail.objects.get(pk=email.pk)
     assert delivery.emails_to_send_again() == [email.pk]  # given back: its worker looked dead

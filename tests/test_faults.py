@@ -8,6 +8,7 @@ aiosmtpd sink that can greylist, refuse an address, hang, or drop the line after
 import json
 import logging
 import os
+import re
 import secrets
 import time
 from contextlib import contextmanager
@@ -185,7 +186,10 @@ def deployed_on(database_url: str, *, directory: Path, redis, sink, processes=("
         "PORT": str(port),
         "PRIVATE_MEDIA_ROOT": str(directory / "private"),
         "STATIC_ROOT": str(directory / "static"),
-        "OUTBOX_SWEEP_SECONDS": str(SWEEP_SECONDS),
+        "SWEEP_SECONDS": str(SWEEP_SECONDS),
+        # A dead worker's row, and a lost task's, come back after seconds instead of 10 minutes and 1.
+        "OUTBOX_STUCK_AFTER_SECONDS": "5",
+        "TASK_LOST_AFTER_SECONDS": "3",
         "REGISTRATION_RATE_LIMIT": "1000/h",
     }
     site = Site(directory, env)
@@ -245,14 +249,19 @@ def test_a_redis_restart_delays_the_mail_and_loses_nobody(deployed, sink):
     assert during == [302, 302]  # registered, not an error page
     assert health_status == 503
     assert json.loads(health)["broker"] == "down"
+    personal_link = re.search(r"/my/[\w-]{30,}/", sink.messages[0].content.decode()).group(0)
+    assert site.get(personal_link)[0] == 200
+    assert site.get("/accreditation/")[0] == 200
+    assert site.submit("/my/", {"email": "before@example.org"}) in (200, 302)  # "lost your link?"
 
     redis.start()  # empty: restarted without persistence
-    assert wait_for(lambda: len(sink.messages) == 3, timeout=150), "the emails written during the outage were lost"
+    # The two registrations' emails, and the link asked for again.
+    assert wait_for(lambda: len(sink.messages) == 4, timeout=150), "the emails written during the outage were lost"
     delay = time.monotonic() - outage_began
     time.sleep(3 * SWEEP_SECONDS)  # a few more sweeps: nothing is sent twice
 
     recipients = sorted(address for envelope in sink.messages for address in envelope.rcpt_tos)
-    assert recipients == ["before@example.org", "during1@example.org", "during2@example.org"]
+    assert recipients == ["before@example.org", "before@example.org", "during1@example.org", "during2@example.org"]
     print(f"emails written during the Redis outage arrived {delay:.0f} s after it began")
 
 
@@ -288,3 +297,47 @@ def test_while_postgresql_restarts_visitors_get_the_busy_page_and_the_site_recov
     finally:
         database.remove()
     print(f"PostgreSQL outage: pages answered 200 again {recovered_after:.1f} s after the database was back")
+
+
+@pytest.mark.postgres
+def test_a_worker_killed_mid_delivery_and_started_again_still_delivers_once(deployed, sink):
+    site, _redis = deployed
+    sink.hold_at_rcpt = True
+    assert site.register(registration_details(email="aigerim@example.org")) == 302
+    assert wait_for(lambda: sink.senders_held, timeout=30), "the worker never reached the mail server"
+
+    site.stop("worker", kill=True)  # SIGKILL in the middle of the SMTP conversation
+    killed = time.monotonic()
+    sink.hold_at_rcpt = False
+    site.start("worker")
+
+    assert wait_for(lambda: len(sink.messages) == 1, timeout=60), "the email was lost with the worker"
+    delay = time.monotonic() - killed
+    time.sleep(3 * SWEEP_SECONDS)
+    assert [envelope.rcpt_tos for envelope in sink.messages] == [["aigerim@example.org"]]
+    print(f"worker SIGKILLed mid-delivery: the email arrived {delay:.0f} s later, once")
+
+
+@pytest.mark.postgres
+def test_lost_tasks_wait_for_beat_and_go_out_once_when_it_is_back(deployed, sink):
+    """Beat away and the queue emptied (Redis restarted while no worker ran): the rows wait in the outbox."""
+    site, redis = deployed
+    site.stop("beat")
+    site.stop("worker")
+    assert [site.register(registration_details(email=f"p{n}@example.org")) for n in (1, 2)] == [302, 302]
+    redis.stop()
+    redis.start()  # empty: the two send tasks are gone
+    site.start("worker")
+    time.sleep(3 * SWEEP_SECONDS)
+    assert sink.messages == []  # no task, no beat: nothing can send them yet
+
+    site.start("beat")
+    back = time.monotonic()
+    assert wait_for(lambda: len(sink.messages) == 2, timeout=60), "beat's sweep did not send the waiting emails"
+    delay = time.monotonic() - back
+    time.sleep(3 * SWEEP_SECONDS)
+    assert sorted(address for envelope in sink.messages for address in envelope.rcpt_tos) == [
+        "p1@example.org",
+        "p2@example.org",
+    ]
+    print(f"beat away, tasks lost: the emails arrived {delay:.0f} s after beat was back, once each")

@@ -324,14 +324,24 @@ OUTBOX_RECIPIENT_MODEL = "registration.Registration"
 # A request must not hang on a broker outage: one quick retry, then the outbox sweep takes over.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_TIMEZONE = "UTC"
+# Beat's sweeps send what a lost task left behind (emails, "lost link" requests): how often
+# they run, and how old untouched work must be to count as lost. An email claimed by a
+# worker that never finished is sent again after OUTBOX_STUCK_AFTER_SECONDS, which must be
+# far longer than one SMTP conversation.
+SWEEP_SECONDS = env_int("SWEEP_SECONDS", 60)
+TASK_LOST_AFTER_SECONDS = env_int("TASK_LOST_AFTER_SECONDS", 60)
+OUTBOX_STUCK_AFTER_SECONDS = env_int("OUTBOX_STUCK_AFTER_SECONDS", 600)
 CELERY_BEAT_SCHEDULE = {
     # Sends what a lost task or a mail-server outage left behind.
     "requeue-unsent-emails": {
         "task": "outbox.tasks.requeue_unsent_emails",
-        "schedule": float(env_int("OUTBOX_SWEEP_SECONDS", 60)),
+        "schedule": float(SWEEP_SECONDS),
     },
     # "Lost your link?" requests whose task was lost (broker down, worker died).
-    "answer-waiting-link-requests": {"task": "registration.tasks.answer_waiting_link_requests", "schedule": 60.0},
+    "answer-waiting-link-requests": {
+        "task": "registration.tasks.answer_waiting_link_requests",
+        "schedule": float(SWEEP_SECONDS),
+    },
     # The day before a conference, each confirmed person is reminded once.
     "send-reminders": {"task": "registration.tasks.send_reminders", "schedule": 60.0 * 60},
     # Documents kept for media applications that came back with an error and were never sent again.
