@@ -177,10 +177,15 @@ class Site:
         self.port = int(env["PORT"])
         self.processes: dict[str, subprocess.Popen] = {}
 
-    def manage(self, *arguments: str) -> None:
-        subprocess.run(
-            [str(VENV_BIN / "python"), "manage.py", *arguments], cwd=ROOT, env=self.env, check=True, capture_output=True
-        )
+    def manage(self, *arguments: str) -> str:
+        return subprocess.run(
+            [str(VENV_BIN / "python"), "manage.py", *arguments],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
 
     def start(self, name: str) -> None:
         commands = {
@@ -230,31 +235,45 @@ class Site:
         return response.status, response.read().decode()
 
     def register(self, details: dict[str, str]) -> int:
-        return self.submit("/register/", details)
+        return Visitor(self.port).submit("/register/", details)
 
     def submit(self, path: str, details: dict[str, str]) -> int:
-        """A visitor's two steps: open the form (CSRF cookie and token), then send it; the answer's status."""
-        connection = self.connection()
-        connection.request("GET", path)
+        return Visitor(self.port).submit(path, details)
+
+
+class Visitor:
+    """One browser: its cookies (CSRF, session) kept from one request to the next."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies = SimpleCookie()
+
+    def request(self, method: str, path: str, fields: dict | None = None, headers: dict | None = None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={morsel.value}" for name, morsel in self.cookies.items())
+        body = None
+        if fields is not None:
+            body = urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
-        page = response.read().decode()
-        cookies = SimpleCookie()
+        content = response.read().decode()
         for header in response.headers.get_all("Set-Cookie") or []:
-            cookies.load(header)
+            self.cookies.load(header)
+        return response.status, content
+
+    def submit(self, path: str, fields: dict[str, str], headers: dict | None = None) -> int:
+        """Open the form (CSRF cookie and token), then send it; the answer's status."""
+        return self.submit_for_content(path, fields, headers)[0]
+
+    def submit_for_content(self, path: str, fields: dict[str, str], headers: dict | None = None) -> tuple[int, str]:
+        status, page = self.request("GET", path)
         form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        if response.status != 200 or form_token is None or "csrftoken" not in cookies:
-            raise AssertionError(f"GET {path} gave {response.status} without a form:\n{page[:2000]}")
-        cookie, token = cookies["csrftoken"].value, form_token.group(1)
-        body = urlencode({"csrfmiddlewaretoken": token, **details})
-        connection.request(
-            "POST",
-            path,
-            body=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"},
-        )
-        answer = connection.getresponse()
-        answer.read()
-        return answer.status
+        if status != 200 or form_token is None or "csrftoken" not in self.cookies:
+            raise AssertionError(f"GET {path} gave {status} without a form:\n{page[:2000]}")
+        return self.request("POST", path, {"csrfmiddlewaretoken": form_token.group(1), **fields}, headers)
 
 
 def postgres_bin() -> Path | None:

@@ -23,7 +23,17 @@ from outbox import delivery
 from outbox.models import OutgoingEmail
 from tests.factories import register as make_person
 from tests.factories import registration_details
-from tests.processes import OwnPostgres, Site, SmtpServer, own_redis, silent_server, spare_port, use_smtp, wait_for
+from tests.processes import (
+    OwnPostgres,
+    Site,
+    SmtpServer,
+    Visitor,
+    own_redis,
+    silent_server,
+    spare_port,
+    use_smtp,
+    wait_for,
+)
 from wpsconf import rate_limit_cache
 
 pytestmark = pytest.mark.faults
@@ -235,11 +245,33 @@ def deployed(tmp_path, sink):
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+BADGE_CODE_OF = (
+    "from registration.checkin import badge_code; from registration.models import Registration; "
+    "print(badge_code(Registration.objects.get(email='%s')))"
+)
+
+
+def signed_in_door_staff(site: Site) -> Visitor:
+    password = secrets.token_urlsafe(16)
+    site.manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import Group, User; "
+        f"User.objects.create_user('dina', password='{password}', is_staff=True)"
+        ".groups.add(Group.objects.get(name='Door staff'))",
+    )
+    door = Visitor(site.port)
+    assert door.submit("/admin/login/", {"username": "dina", "password": password, "next": "/checkin/"}) == 302
+    return door
+
+
 @pytest.mark.postgres
 def test_a_redis_restart_delays_the_mail_and_loses_nobody(deployed, sink):
     site, redis = deployed
     assert site.register(registration_details(email="before@example.org")) == 302
     assert wait_for(lambda: len(sink.messages) == 1, timeout=30), "the first email never arrived"
+    door = signed_in_door_staff(site)
+    badge = site.manage("shell", "--no-imports", "-c", BADGE_CODE_OF % "before@example.org").strip()
 
     redis.stop()
     outage_began = time.monotonic()
@@ -253,6 +285,9 @@ def test_a_redis_restart_delays_the_mail_and_loses_nobody(deployed, sink):
     assert site.get(personal_link)[0] == 200
     assert site.get("/accreditation/")[0] == 200
     assert site.submit("/my/", {"email": "before@example.org"}) in (200, 302)  # "lost your link?"
+    scan_status, scan = door.submit_for_content("/checkin/", {"code": badge}, {"Accept": "application/json"})
+    assert scan_status == 200
+    assert json.loads(scan)["name"]  # the door recognised the badge
 
     redis.start()  # empty: restarted without persistence
     # The two registrations' emails, and the link asked for again.
