@@ -52,25 +52,33 @@ def test_runservers_access_log_shows_no_personal_link(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
     }
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log_path = tmp_path / "runserver.log"
+    with log_path.open("w") as log_file:
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         for _ in range(100):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/ru/my/{token}/", timeout=2)
             except urllib.error.HTTPError:
-                break  # answered (404: nobody has that link)
+                break  # answered (an error: nobody has that link, and this database is empty)
             except OSError:
                 time.sleep(0.1)
+        # runserver writes its access line after the answer has gone out.
+        for _ in range(50):
+            if '"GET /ru/my/' in log_path.read_text():
+                break
+            time.sleep(0.1)
     finally:
         server.terminate()
-        log = server.communicate(timeout=10)[0]
+        server.wait(timeout=10)
+    log = log_path.read_text()
 
     assert "GET /ru/my/[redacted]/" in log
     assert token not in log
