@@ -10,6 +10,7 @@ may have only a few held at a time, and the folder as a whole has a ceiling, so 
 posts cannot fill the disk.
 """
 
+import contextlib
 import logging
 import secrets
 from datetime import timedelta
@@ -36,14 +37,18 @@ MOST_BYTES = 200 * 1024 * 1024
 def hold(file: File, *, field: str, visitor: str) -> str | None:
     """Store a checked document for a later post of the same form; the token that names it,
     or None when this visitor, or everyone together, holds as much as may be held."""
-    if held_bytes() + file.size > MOST_BYTES or not counted_for(visitor):
+    if held_bytes() + file.size > MOST_BYTES:
         return None
-    suffix = PurePosixPath(file.name).suffix
+    name = f"{FOLDER}/{secrets.token_urlsafe(24)}{PurePosixPath(file.name).suffix}"
     try:
-        name = private_storage.save(f"{FOLDER}/{secrets.token_urlsafe(24)}{suffix}", file)
+        name = private_storage.save(name, file)
     except OSError:
-        logger.warning("a checked document could not be held: private storage failed", exc_info=True)
+        logger.warning("a checked document could not be held: private storage failed")
+        release([name])  # a file half-written when the disk filled
         return None  # the visitor chooses the file again
+    if not counted_for(visitor):  # counted once stored: a failed write costs the visitor nothing
+        release([name])
+        return None
     return signing.dumps({"field": field, "name": name}, salt=SALT)
 
 
@@ -78,7 +83,8 @@ def held_name(token: str, *, field: str) -> str | None:
 
 def release(names) -> None:
     for name in names:
-        private_storage.delete(name)
+        with contextlib.suppress(OSError):  # on a failing disk, deleting may fail too
+            private_storage.delete(name)
 
 
 def sweep(now=None) -> int:

@@ -6,6 +6,7 @@ the conference and the registration as the registration workflow does, is record
 who took it, and mails the applicant in their language.
 """
 
+import contextlib
 import logging
 
 from django.core.exceptions import ValidationError
@@ -39,7 +40,9 @@ def store(documents: dict) -> dict[str, str]:
     stored = {}
     try:
         for field, file in documents.items():
-            stored[field] = private_storage.save(random_name("accreditation", file.name), file)
+            name = random_name("accreditation", file.name)
+            stored[field] = name  # before the write: a file half-written when the disk filled is deleted too
+            stored[field] = private_storage.save(name, file)
     except OSError as error:
         delete_stored(stored.values())
         logger.error("documents could not be stored: %s", error.strerror or type(error).__name__)
@@ -55,7 +58,8 @@ def store(documents: dict) -> dict[str, str]:
 
 def delete_stored(names) -> None:
     for name in names:
-        private_storage.delete(name)
+        with contextlib.suppress(OSError):  # on a failing disk, deleting may fail too
+            private_storage.delete(name)
 
 
 def request_accreditation(

@@ -50,10 +50,23 @@ def counts() -> dict[str, int]:
 
 
 def back_up(parent: Path) -> Path:
-    """Write a new backup folder under `parent`; its path."""
+    """Write a new backup folder under `parent`, readable by its owner alone (it holds everyone's data)."""
     folder = Path(parent) / f"wpsconf-{timezone.now():%Y%m%dT%H%M%SZ}"
-    folder.mkdir(parents=True)
+    Path(parent).mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700)
     database = settings.DATABASES["default"]
+    # Counted first: the dump that follows holds at least these (a restore is checked against them).
+    manifest = {"made_at": timezone.now().isoformat(), "database": connection.vendor, "counts": counts()}
+    previous_umask = os.umask(0o077)
+    try:
+        write_backup(folder, database)
+        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    finally:
+        os.umask(previous_umask)
+    return folder
+
+
+def write_backup(folder: Path, database: dict) -> None:
     if connection.vendor == "postgresql":
         subprocess.run(  # noqa: S603
             [
@@ -73,9 +86,6 @@ def back_up(parent: Path) -> Path:
     with tarfile.open(folder / PRIVATE_ARCHIVE, "w:gz") as archive:
         if private.exists():
             archive.add(private, arcname="private")
-    manifest = {"made_at": timezone.now().isoformat(), "database": connection.vendor, "counts": counts()}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2))
-    return folder
 
 
 def restore(folder: Path, *, database: dict, private_root: Path) -> dict:
@@ -89,6 +99,8 @@ def restore(folder: Path, *, database: dict, private_root: Path) -> dict:
                 "--clean",
                 "--if-exists",
                 "--no-owner",
+                "--single-transaction",  # all of it or nothing: never a half-restored database
+                "--exit-on-error",
                 f"--dbname={database['NAME']}",
                 str(folder / "database.dump"),
             ],
@@ -96,14 +108,30 @@ def restore(folder: Path, *, database: dict, private_root: Path) -> dict:
             check=True,
         )
     else:
-        connection.close()  # SQLite: the file is replaced under a closed connection
-        shutil.copyfile(folder / "database.sqlite3", database["NAME"])
-    private_root = Path(private_root)
-    private_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(folder / PRIVATE_ARCHIVE, "r:gz") as archive:
+        # SQLite's own backup, page by page into the database file: never a copy over a file in use.
+        with sqlite3.connect(folder / "database.sqlite3") as source, sqlite3.connect(database["NAME"]) as target:
+            source.backup(target)
+    replace_documents(folder / PRIVATE_ARCHIVE, Path(private_root))
+    return manifest
+
+
+def replace_documents(archive_path: Path, private_root: Path) -> None:
+    """The documents folder becomes the backup's: files written since go (nothing refers to them)."""
+    incoming = private_root.with_name(private_root.name + ".restoring")
+    shutil.rmtree(incoming, ignore_errors=True)
+    incoming.mkdir(parents=True, mode=0o700)
+    root = incoming.resolve()
+    with tarfile.open(archive_path, "r:gz") as archive:
         for member in archive.getmembers():
             if not (member.isfile() or member.isdir()) or not member.name.startswith("private"):
-                continue  # only the documents folder, as it was written
+                continue  # only the documents folder, as it was written: no links, no devices
             member.name = member.name.removeprefix("private").lstrip("/") or "."
-            archive.extract(member, private_root, **EXTRACT_SAFELY)
-    return manifest
+            if not (root / member.name).resolve().is_relative_to(root):
+                continue  # a name that climbs out of the folder
+            archive.extract(member, incoming, **EXTRACT_SAFELY)
+    previous = private_root.with_name(private_root.name + ".replaced")
+    shutil.rmtree(previous, ignore_errors=True)
+    if private_root.exists():
+        private_root.rename(previous)
+    incoming.rename(private_root)
+    shutil.rmtree(previous, ignore_errors=True)

@@ -27,7 +27,7 @@ Status = OutgoingEmail.Status
 # Mail is retried while the mail server may come back; only a permanent refusal (5xx)
 # or this long a time fails it for the organisers to look at.
 GIVE_UP_AFTER = timedelta(days=3)
-# The sweep runs every minute, so no wait is shorter.
+# The sweep runs every minute by default (SWEEP_SECONDS), so no wait is shorter.
 FIRST_RETRY_SECONDS = 60
 LONGEST_WAIT_SECONDS = 300
 WRITTEN_FIELDS = ("subject", "body_text", "body_html", "calendar", "reply_to")

@@ -80,12 +80,19 @@ def test_a_backup_restores_into_a_fresh_database_with_every_row_and_document(peo
     folder = back_up(tmp_path / "backups")
     restore_into = restored_into_fresh_postgres if connection.vendor == "postgresql" else restored_into_fresh_sqlite
 
+    written_since = tmp_path / "restored" / "accreditation" / "written-after-the-backup.pdf"
+    written_since.parent.mkdir(parents=True)
+    written_since.write_bytes(b"%PDF-1.4")
+
     manifest, found = restore_into(folder, tmp_path / "restored")
 
     assert manifest["counts"] == expected
     assert expected["emails"] >= 3
     assert found == {"registrations": 3, "emails": expected["emails"], "applications": 1}
     assert_documents_restored(tmp_path / "restored", people)
+    assert not written_since.exists()  # the documents folder is the backup's
+    assert folder.stat().st_mode & 0o777 == 0o700  # everyone's data: its owner's alone
+    assert {path.stat().st_mode & 0o077 for path in folder.iterdir()} == {0}
 
 
 def test_restore_refuses_a_folder_that_is_not_a_backup(tmp_path, db):

@@ -357,7 +357,11 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
             "LOCATION": CELERY_BROKER_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         },
-        "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "process"},
+        "process": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "process",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},  # an outage's counters, not culled at Django's 300
+        },
         "rate_limits": {
             "BACKEND": "wpsconf.rate_limit_cache.SharedOrLocalCache",
             "OPTIONS": {"SHARED": "default", "LOCAL": "process"},
