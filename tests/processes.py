@@ -321,3 +321,24 @@ class OwnPostgres:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_database(purpose: str) -> Iterator[str]:
+    """An empty database beside the test's own on the same PostgreSQL server, dropped afterwards; its URL."""
+    import psycopg
+    from django.db import connection
+    from psycopg import sql
+
+    server = connection.settings_dict
+    address = f"{server['USER']}@{server['HOST'] or '127.0.0.1'}:{server['PORT'] or 5432}"
+    database = f"wpsconf_{purpose}_{os.getpid()}"
+    name = sql.Identifier(database)
+    with psycopg.connect(f"postgres://{address}/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    try:
+        yield f"postgres://{address}/{database}"
+    finally:
+        with psycopg.connect(f"postgres://{address}/postgres", autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))

@@ -1,6 +1,5 @@
 """A backup restored into a fresh database holds every registration, email row and document."""
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from psycopg import sql
 from accreditation.models import DOCUMENT_FIELDS
 from backoffice.backups import counts, restore
 from tests.factories import apply_for_accreditation, register
+from tests.processes import throwaway_database
 
 TABLES = {
     "registrations": "registration_registration",
@@ -44,22 +44,15 @@ def assert_documents_restored(private_root: Path, documents: list[str]) -> None:
 
 
 def restored_into_fresh_postgres(folder: Path, private_root: Path) -> tuple[dict, dict[str, int]]:
-    fresh = f"wpsconf_restore_{os.getpid()}"
-    server = f"host={connection.settings_dict['HOST']} user={connection.settings_dict['USER']}"
-    with psycopg.connect(f"{server} dbname=postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(fresh)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(fresh)))
-    try:
-        manifest = restore(folder, database={**connection.settings_dict, "NAME": fresh}, private_root=private_root)
-        with psycopg.connect(f"{server} dbname={fresh}") as restored:
+    with throwaway_database("restore") as url:
+        fresh = {**connection.settings_dict, "NAME": url.rsplit("/", 1)[1]}
+        manifest = restore(folder, database=fresh, private_root=private_root)
+        with psycopg.connect(url) as restored:
             count = "SELECT COUNT(*) FROM {}"
             found = {
                 name: restored.execute(sql.SQL(count).format(sql.Identifier(table))).fetchone()[0]
                 for name, table in TABLES.items()
             }
-    finally:
-        with psycopg.connect(f"{server} dbname=postgres", autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(fresh)))
     return manifest, found
 
 

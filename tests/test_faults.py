@@ -16,7 +16,6 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from outbox import delivery
@@ -31,6 +30,7 @@ from tests.processes import (
     own_redis,
     silent_server,
     spare_port,
+    throwaway_database,
     use_smtp,
     wait_for,
 )
@@ -225,24 +225,12 @@ def deployed_on(database_url: str, *, directory: Path, redis, sink, processes=("
 @pytest.fixture
 def deployed(tmp_path, sink):
     """gunicorn, a Celery worker and beat on a database of their own (on CI's server), a Redis of the test's own."""
-    import psycopg
-    from psycopg import sql
-
-    server = connection.settings_dict
-    address = f"{server['USER']}@{server['HOST']}:{server['PORT'] or 5432}"
-    name = f"wpsconf_faults_{os.getpid()}"
-    with psycopg.connect(f"postgres://{address}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        with (
-            own_redis(tmp_path) as redis,
-            deployed_on(f"postgres://{address}/{name}", directory=tmp_path, redis=redis, sink=sink) as site,
-        ):
-            yield site, redis
-    finally:
-        with psycopg.connect(f"postgres://{address}/postgres", autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with (
+        throwaway_database("faults") as database_url,
+        own_redis(tmp_path) as redis,
+        deployed_on(database_url, directory=tmp_path, redis=redis, sink=sink) as site,
+    ):
+        yield site, redis
 
 
 BADGE_CODE_OF = (
