@@ -24,10 +24,20 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@ $(RUNTIME_STAMP)
 
+# The seeded conference is over: a newcomer sees it as on 2 October 2023, registration open
+# (SITE_CLOCK=real for real time; see README, "Run it").
+DEMO_CLOCK := 2023-10-02T09:00+06:00
+PORT ?= 8000
+
 run: $(RUNTIME_STAMP)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py seed --if-missing
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo
+	@echo "  Site:      http://127.0.0.1:$(PORT)/  (clock: $${SITE_CLOCK:-$(DEMO_CLOCK)}; SITE_CLOCK=real for real time)"
+	@echo "  Mail:      $${EMAIL_HOST:+sent through }$${EMAIL_HOST:-written as files under var/mail/}"
+	@echo "  Organiser: DEBUG=on $(BIN)/python manage.py createsuperuser, then sign in at http://127.0.0.1:$(PORT)/admin/"
+	@echo
+	SITE_CLOCK=$${SITE_CLOCK:-$(DEMO_CLOCK)} $(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # With the service's own environment (DATABASE_URL, PRIVATE_MEDIA_ROOT, ...): see README, "Backups".
 backup: $(RUNTIME_STAMP)

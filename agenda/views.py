@@ -1,12 +1,12 @@
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from agenda import feeds, services
 from agenda.middleware import presented_conference
 from agenda.models import PILLAR_DESCRIPTIONS, DialogueChair, NationalActionPlan, OutcomeDocument
+from wpsconf import clock
 
 
 @require_GET
@@ -19,6 +19,8 @@ def conference_page(request: HttpRequest) -> HttpResponse:
         "agenda/conference.html",
         {
             "conference": conference,
+            "window": conference.registration_window(),
+            "ended": conference.has_ended(),
             "chairs": DialogueChair.objects.all(),
             "action_plans": NationalActionPlan.objects.all(),
             "session_count": conference.sessions.count(),
@@ -47,7 +49,7 @@ def agenda_page(request: HttpRequest) -> HttpResponse:
         {
             "conference": conference,
             "slots": services.time_slots(sessions),
-            "now_and_next": services.now_and_next(conference, sessions, timezone.now()),
+            "now_and_next": services.now_and_next(conference, sessions, clock.now()),
         },
     )
 

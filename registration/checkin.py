@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from agenda.models import Conference
 from registration.audit import Reason, record_changes
 from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, IdentityCorrection, Registration
+from wpsconf import clock
 from wpsconf.search import every_word, folded
 
 SALT = "registration.badge"
@@ -92,7 +93,7 @@ def refusal(registration: Registration) -> str | None:
 def already_in(registration: Registration, conference: Conference) -> str:
     by = registration.checked_in_by.get_username() if registration.checked_in_by else "—"
     when = conference.local(registration.checked_in_at)
-    today = conference.local(timezone.now()).date()
+    today = conference.local(clock.now()).date()
     return _(
         "Already checked in at %(time)s by %(by)s. If this is not the same person, check their ID: "
         "a badge may have been copied."

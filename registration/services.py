@@ -22,6 +22,7 @@ from registration import seats
 from registration.audit import Reason
 from registration.models import EmailKind as Kind
 from registration.models import IdentityCorrection, LinkRequest, Registration
+from wpsconf import clock
 
 Status = Registration.Status
 MEDIA = Registration.Category.MEDIA
@@ -231,7 +232,7 @@ def send_reminders(now: datetime | None = None) -> int:
     Celery beat runs this every hour: a run that fires twice, or two at once, queue nothing
     more (the outbox keeps one reminder per registration).
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     queued = 0
     for conference in Conference.objects.published().filter(starts_at__gt=now, starts_at__lte=now + timedelta(days=2)):
         if conference.local(conference.starts_at).date() != conference.local(now).date() + timedelta(days=1):

@@ -107,3 +107,24 @@ def test_it_reads_comma_separated_lists(monkeypatch):
 
     assert env_list("ALLOWED_HOSTS", []) == ["wps.example.org", "www.wps.example.org"]
     assert env_list("NOT_SET_ANYWHERE", ["x"]) == ["x"]
+
+
+def test_without_a_broker_nothing_warns_of_a_missing_host(tmp_path):
+    """Tasks run in the process; queuing one must not have kombu warn about a broker nobody configured."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(ROOT),
+        "DEBUG": "on",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "wpsconf.settings",
+    }
+    program = (
+        "import django; django.setup()\n"
+        "from wpsconf.celery import app\n"
+        "with app.producer_or_acquire() as producer: print(producer.connection.transport_cls)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, cwd=ROOT)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "memory"
+    assert "hostname" not in result.stderr

@@ -10,6 +10,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from wpsconf import clock
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -92,6 +94,9 @@ elif not DEBUG and (
         "SECRET_KEY is a placeholder or too weak: it must be at least 50 random characters, never the "
         f"example's. {HOW_TO_MAKE_A_KEY}"
     )
+
+# A demonstration of the site on a day of its calendar (`make run`); never with DEBUG off (wpsconf.clock).
+SITE_CLOCK_OFFSET = clock.offset_from(clock.parse(os.environ.get("SITE_CLOCK", "real"), debug=DEBUG))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -310,6 +315,10 @@ else:
 # Celery: with no broker, tasks run in-process so `make run` needs no Redis.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in the process; naming kombu's in-memory transport keeps it from warning that no
+    # broker host was given (and from ever trying one on localhost).
+    CELERY_BROKER_URL = "memory://localhost/"
 # With DEBUG off, a web server refuses to start without a broker (wpsconf.celery); only a
 # settings module of a benchmark may allow it, never the environment.
 TASKS_IN_THE_WEB_PROCESS = False

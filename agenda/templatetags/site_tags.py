@@ -4,6 +4,8 @@ from django.urls import translate_url
 from django.utils import formats
 from django.utils.translation import get_language, get_language_info
 
+from wpsconf import clock
+
 register = template.Library()
 
 
@@ -30,3 +32,9 @@ def long_date(value) -> str:
     """The localised long date; Kazakh writes month names in lower case, which Django's catalogue does not."""
     text = formats.date_format(value, "DATE_FORMAT")
     return text.lower() if get_language() == "kk" else text
+
+
+@register.inclusion_tag("includes/demo_clock.html")
+def demo_clock_banner() -> dict:
+    """A thin line on every page while the site runs on a demonstration clock (SITE_CLOCK)."""
+    return {"moment": clock.now() if clock.is_demonstration() else None}
