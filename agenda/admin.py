@@ -1,10 +1,14 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from agenda import services
@@ -107,6 +111,26 @@ class ConferenceZoneMixin:
             return response.render() if hasattr(response, "render") else response
 
 
+class MoveConferenceForm(forms.Form):
+    first_day = forms.DateField(
+        label=_("new first day"),
+        widget=AdminDateWidget,
+        help_text=_(
+            "Every time keeps its local hour: registration opening and closing, the conference and each session."
+        ),
+    )
+
+    def __init__(self, *args, conference: Conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conference = conference
+
+    def clean_first_day(self):
+        first_day = self.cleaned_data["first_day"]
+        if first_day == self.conference.local_date:
+            raise ValidationError(_("The conference already begins on that day: choose another."))
+        return first_day
+
+
 class OutcomeDocumentForm(forms.ModelForm):
     class Meta:
         model = OutcomeDocument
@@ -139,6 +163,7 @@ class ConferenceAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAd
     search_fields = ("title", "city", "slug")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [RoomInline, SessionInline, OutcomeDocumentInline]
+    actions = ["move_to_another_date"]
 
     fieldsets = (
         (None, {"fields": ("slug", "title", "description", "is_published")}),
@@ -150,7 +175,10 @@ class ConferenceAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAd
             },
         ),
         (_("Who"), {"fields": ("organisers", "supporters", "audience")}),
-        (_("Contact and outreach"), {"fields": ("contact_name", "contact_email", "livestream_url", "hashtags")}),
+        (
+            _("Contact and outreach"),
+            {"fields": ("contact_name", "contact_email", "livestream_url", "recording_url", "hashtags")},
+        ),
         (
             _("Registration"),
             {
@@ -166,6 +194,45 @@ class ConferenceAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAd
             },
         ),
     )
+
+    @admin.action(description=_("Move to another date"), permissions=["change"])
+    def move_to_another_date(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one conference to move."), messages.WARNING)
+            return None
+        conference = queryset.get()
+        form = MoveConferenceForm(request.POST if "apply" in request.POST else None, conference=conference)
+        if form.is_valid():
+            services.move_conference(conference, form.cleaned_data["first_day"])
+            conference.refresh_from_db()
+            sessions = conference.sessions.count()
+            self.message_user(
+                request,
+                ngettext(
+                    "“%(title)s” now takes place on %(day)s; its registration window and %(count)d session moved "
+                    "with it.",
+                    "“%(title)s” now takes place on %(day)s; its registration window and %(count)d sessions moved "
+                    "with it.",
+                    sessions,
+                )
+                % {"title": conference.title, "day": date_format(conference.local_date), "count": sessions},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/agenda/conference/move.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Move “%(title)s” to another date") % {"title": conference.title},
+                "form": form,
+                "media": self.media + form.media,
+                "conference": conference,
+                "session_count": conference.sessions.count(),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 class SessionSpeakerInline(admin.TabularInline):

@@ -2,10 +2,12 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta, tzinfo
 from itertools import groupby
 
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from agenda.models import Conference, Session, SessionSpeaker
 
@@ -54,3 +56,30 @@ def sessions_overlapping_in_rooms(sessions: Sequence[Session]) -> list[tuple[Ses
             if first.room_id and first.room_id == second.room_id and first.overlaps(second):
                 clashes.append((first, second))
     return clashes
+
+
+def shifted(moment: datetime | None, zone: tzinfo, days: int) -> datetime | None:
+    """The same local time `days` later in `zone` (a change of offset in between keeps the wall clock)."""
+    if moment is None:
+        return None
+    local = moment.astimezone(zone)
+    return datetime.combine(local.date() + timedelta(days=days), local.time(), tzinfo=zone)
+
+
+@transaction.atomic
+def move_conference(conference: Conference, first_day: date) -> None:
+    """Move the conference, its registration window and every session to start on `first_day`,
+    each at the same local time."""
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    days = (first_day - conference.local_date).days
+    zone = conference.tzinfo
+    moved = ["starts_at", "ends_at", "registration_opens_at", "registration_closes_at"]
+    for field in moved:
+        setattr(conference, field, shifted(getattr(conference, field), zone, days))
+    conference.save(update_fields=[*moved, "updated_at"])
+    sessions = list(conference.sessions.all())
+    for session in sessions:
+        session.starts_at = shifted(session.starts_at, zone, days)
+        session.ends_at = shifted(session.ends_at, zone, days)
+        session.updated_at = timezone.now()
+    Session.objects.bulk_update(sessions, ["starts_at", "ends_at", "updated_at"])
