@@ -50,8 +50,9 @@ def conference_as_dict(conference: Conference) -> dict:
         "city": conference.city,
         "country": conference.country.code,
         "livestream_url": conference.livestream_url or None,
+        "recording_url": conference.recording_url or None,
         "hashtags": conference.hashtag_list,
-        "programme_is_draft": conference.programme_is_draft,
+        "programme_is_draft": conference.programme_still_draft,
     }
 
 
@@ -80,7 +81,7 @@ def programme_calendar(conference: Conference, sessions: Iterable[Session], *, a
     calendar = new_calendar("Conference programme")
     calendar.add("x-wr-calname", conference.title)
     calendar.add("x-wr-timezone", conference.time_zone)
-    status = "TENTATIVE" if conference.programme_is_draft else "CONFIRMED"
+    status = "TENTATIVE" if conference.programme_still_draft else "CONFIRMED"
     for session in sessions:
         event = timed_event(
             uid=str(session.uid),

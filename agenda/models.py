@@ -8,10 +8,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from wpsconf import clock
 from wpsconf.storage import random_name
 
 
@@ -83,6 +85,9 @@ class Conference(models.Model):
     supporters = models.TextField(_("supported by"), blank=True, help_text=_("One per line."))
     audience = models.TextField(_("who attends"), blank=True)
     livestream_url = models.URLField(_("live-stream link"), blank=True)
+    recording_url = models.URLField(
+        _("recording link"), blank=True, help_text=_("Shown on the conference page once the conference has ended.")
+    )
     contact_name = models.CharField(_("contact name"), max_length=200)
     contact_email = models.EmailField(_("contact email"))
     hashtags = models.CharField(
@@ -153,7 +158,7 @@ class Conference(models.Model):
 
     def registration_window(self, now: datetime | None = None) -> Window:
         """Open between the opening and closing times the organisers set, and never after the conference."""
-        now = now or timezone.now()
+        now = now or clock.now()
         if self.registration_opens_at and now < self.registration_opens_at:
             return Window.NOT_YET_OPEN
         if self.registration_closes_at and now >= self.registration_closes_at:
@@ -161,6 +166,14 @@ class Conference(models.Model):
         if now >= self.ends_at:
             return Window.CLOSED
         return Window.OPEN
+
+    def has_ended(self, now: datetime | None = None) -> bool:
+        return self.ends_at <= (now or clock.now())
+
+    @property
+    def programme_still_draft(self) -> bool:
+        """A draft until the organisers say otherwise or the conference has taken place."""
+        return self.programme_is_draft and not self.has_ended()
 
     def local_time_label(self, moment: datetime) -> str:
         return self.local(moment).strftime("%H:%M")
@@ -337,11 +350,25 @@ class Session(models.Model):
         conference = self.conference if Session.conference.is_cached(self) or self.conference_id else None
         errors: dict[str, str] = {}
         if conference and conference.starts_at and conference.ends_at:
-            if self.starts_at < conference.starts_at:
+            first_day, last_day = (
+                conference.local(conference.starts_at).date(),
+                conference.local(conference.ends_at).date(),
+            )
+            if self.starts_at < conference.starts_at and conference.local(self.starts_at).date() < first_day:
+                errors["starts_at"] = _("The session is on %(day)s, before the conference begins on %(first_day)s.") % {
+                    "day": date_format(conference.local(self.starts_at).date()),
+                    "first_day": date_format(first_day),
+                }
+            elif self.starts_at < conference.starts_at:
                 errors["starts_at"] = _("The session starts before the conference day begins (%(time)s).") % {
                     "time": conference.local_time_label(conference.starts_at)
                 }
-            if self.ends_at > conference.ends_at:
+            if self.ends_at > conference.ends_at and conference.local(self.ends_at).date() > last_day:
+                errors["ends_at"] = _("The session is on %(day)s, after the conference ends on %(last_day)s.") % {
+                    "day": date_format(conference.local(self.ends_at).date()),
+                    "last_day": date_format(last_day),
+                }
+            elif self.ends_at > conference.ends_at:
                 errors["ends_at"] = _("The session ends after the conference day ends (%(time)s).") % {
                     "time": conference.local_time_label(conference.ends_at)
                 }

@@ -19,7 +19,6 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from agenda.models import Conference
 from outbox.services import forget_emails_to
@@ -33,6 +32,7 @@ from registration.models import (
     new_reference,
     new_token,
 )
+from wpsconf import clock
 
 logger = logging.getLogger(__name__)
 
@@ -151,16 +151,12 @@ def anonymise_conference(conference: Conference, *, dry_run: bool = False) -> di
     return counts
 
 
-def has_ended(conference: Conference) -> bool:
-    return conference.ends_at <= timezone.now()
-
-
 @transaction.atomic
 def erase_on_request(registration: Registration) -> None:
     """The registrant's own "erase my data": their seat is given up first, without an email
     to an address about to disappear, then everything personal goes."""
     # Once the conference has begun, seats and figures stand as they were; only the person goes.
-    if registration.conference.starts_at > timezone.now() and not registration.is_closed:
+    if registration.conference.starts_at > clock.now() and not registration.is_closed:
         services.cancel_registration(registration, notify=False)
     anonymise(Registration.objects.filter(pk=registration.pk))
     logger.info("registration %s erased at its registrant's request", registration.pk)

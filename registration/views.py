@@ -52,7 +52,7 @@ def closed_page(request: HttpRequest, conference: Conference, *, media: bool = F
         window = "no_media"
     if window == Window.OPEN:
         return None
-    return render(request, "registration/closed.html", {"conference": conference, "window": window})
+    return render(request, "registration/closed.html", {"conference": conference, "window": window, "media": media})
 
 
 def to_done_page(outcome: services.Outcome | None) -> HttpResponse:

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         conference = Conference.objects.filter(slug=slug).first()
         if conference is None:
             raise CommandError(f"No conference has the short name {slug!r}.")
-        if not erasure.has_ended(conference):
+        if not conference.has_ended():
             raise CommandError(f"{slug} has not ended yet ({conference.ends_at:%Y-%m-%d %H:%M} UTC): nothing changed.")
         counts = erasure.anonymise_conference(conference, dry_run=dry_run)
         verb = "would be anonymised" if dry_run else "anonymised"
