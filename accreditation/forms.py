@@ -11,8 +11,8 @@ from accreditation.models import (
     OutletType,
     WorkingLanguage,
 )
-from registration.forms import with_cached_country_lists
 from wpsconf import uploads
+from wpsconf.countries import with_cached_country_lists
 from wpsconf.storage import private_storage
 
 

@@ -25,6 +25,7 @@ from agenda.models import (
 )
 from wpsconf import uploads
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
+from wpsconf.countries import CountryListFilter, CountryListsAdmin
 
 
 class SessionForm(forms.ModelForm):
@@ -156,7 +157,7 @@ class OutcomeDocumentInline(admin.TabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin):
+class ConferenceAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ("title", "starts_at", "city", "capacity", "is_published")
     list_filter = ("is_published", "requires_approval")
@@ -256,18 +257,18 @@ class SessionAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(OnlyTheListsOwnFilters, TranslationAdmin):
+class SpeakerAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, TranslationAdmin):
     list_display = ("name", "honorific", "position", "organisation", "country")
-    list_filter = ("honorific", "country")
+    list_filter = ("honorific", ("country", CountryListFilter))
     search_fields = ("name", "position", "organisation")
 
 
 @admin.register(DialogueChair)
-class DialogueChairAdmin(admin.ModelAdmin):
+class DialogueChairAdmin(CountryListsAdmin, admin.ModelAdmin):
     list_display = ("year", "country")
 
 
 @admin.register(NationalActionPlan)
-class NationalActionPlanAdmin(TranslationAdmin):
+class NationalActionPlanAdmin(CountryListsAdmin, TranslationAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ("country", "first_adopted")

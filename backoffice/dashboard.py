@@ -11,16 +11,16 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from accreditation.models import AccreditationRequest, OutletType
 from agenda.models import Conference, Gender, Speaker
 from registration.models import Registration
+from wpsconf.countries import central_asia_and_the_rest
 
 Category = Registration.Category
 Status = Registration.Status
-CENTRAL_ASIA = ("KZ", "KG", "TJ", "TM", "UZ")
 HEADS_OF_DELEGATION = (Category.PARLIAMENTARIAN, Category.GOVERNMENT, Category.DIPLOMATIC)
 DECLARED = (Gender.WOMAN, Gender.MAN, Gender.ANOTHER)
 
@@ -65,14 +65,13 @@ def counted(people: QuerySet, field: str) -> dict[str, int]:
 
 
 def by_country(people: QuerySet) -> list[tuple[str, str, int]]:
-    """(code, name, count): the five Central Asian states first, in their order, then the rest by count."""
+    """(code, name, count): the five Central Asian states first, as every country list has them, then the rest
+    by count (and alphabetically among equal counts)."""
     numbers = counted(people, "country")
-    first = [(code, str(countries.name(code)), numbers.get(code, 0)) for code in CENTRAL_ASIA]
-    rest = sorted(
-        ((code, str(countries.name(code)), n) for code, n in numbers.items() if code not in CENTRAL_ASIA),
-        key=lambda row: (-row[2], row[1]),
-    )
-    return first + rest
+    first, others = central_asia_and_the_rest(get_language())
+    rest = [(code, name, numbers[code]) for code, name in others if code in numbers]
+    rest.sort(key=lambda row: -row[2])  # stable: equal counts stay in alphabetical order
+    return [(code, name, numbers.get(code, 0)) for code, name in first] + rest
 
 
 def per_day(people: QuerySet, conference: Conference) -> list[tuple[date, int]]:

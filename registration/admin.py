@@ -26,6 +26,7 @@ from registration.models import (
 )
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.audit import history_of
+from wpsconf.countries import CountryListFilter, CountryListsAdmin
 from wpsconf.search import search
 
 
@@ -67,7 +68,7 @@ class LanguageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
+class RegistrationAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, admin.ModelAdmin):
     list_display = ("reference", "last_name", "first_name", "category", "country_name", "status", "created_at")
     # Newest first by the primary key's index: the list stays fast at 50,000 people.
     ordering = ("-pk",)
@@ -77,7 +78,7 @@ class RegistrationAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
         "conference",
         "status",
         "category",
-        "country",
+        ("country", CountryListFilter),
         LanguageFilter,
         "no_photography",
         ("checked_in_at", admin.EmptyFieldListFilter),

@@ -5,13 +5,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
-from django.utils import translation
-from django.utils.functional import lazy
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
-from django_countries.fields import CountryField
 
 from registration.corrections import changed_identity
 from registration.models import (
@@ -22,6 +17,7 @@ from registration.models import (
     normalise_phone,
 )
 from wpsconf import uploads
+from wpsconf.countries import with_cached_country_lists
 
 Category = Registration.Category
 
@@ -29,34 +25,6 @@ PERSONAL_FIELDS = ("honorific", "first_name", "last_name", "gender", "phone", "c
 NEEDS_FIELDS = ("interpretation_language", "accessibility_needs", "dietary_needs", "no_photography")
 # Freely changed at any time: how to reach the person, and the optional, never-shown gender.
 CONTACT_FIELDS = ("phone", "gender")
-
-
-@functools.cache
-def country_choices(language: str) -> list[tuple[str, str]]:
-    """The country list sorted in one language, built once per process instead of per form and field."""
-    with translation.override(language):
-        return [("", "---------"), *((code, str(name)) for code, name in countries)]
-
-
-def current_country_choices() -> list[tuple[str, str]]:
-    return country_choices(get_language())
-
-
-# A lazy list (django.utils.functional.lazy) is an iterable Django keeps as it is: each
-# form reads the cached list of the language active when it is drawn or checked. A plain
-# callable would be normalised, all 250 entries, every time the list is read.
-country_list = lazy(current_country_choices, list)()
-
-
-def with_cached_country_lists(model_field, **kwargs) -> forms.Field | None:
-    """A model form's fields as Django makes them; country lists come from the per-language cache.
-
-    Each form neither copies nor builds a 250-name list of its own.
-    """
-    form_field = model_field.formfield(**kwargs)
-    if isinstance(model_field, CountryField):
-        form_field.choices = country_list
-    return form_field
 
 
 def categories_needing(field: str) -> str:
