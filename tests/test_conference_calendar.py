@@ -79,17 +79,20 @@ def test_a_finished_conference_leads_with_its_outcome(client, outcomes):
     assert "Watch the recording" in lead
     assert 'class="btn btn-primary"' not in page
     assert "draft" not in page
-    assert "streamed live" not in page
-    assert "Live stream" not in page
+    assert "The conference is streamed live" not in page
+    assert "The conference was streamed live. <a href=\"https://video.example.org/wps-2023\"" in page
     assert "Add to your calendar" not in page
 
 
-def test_a_finished_conference_without_a_recording_says_nothing_of_a_stream(client, conference_2023):
+def test_a_finished_conference_without_a_recording_says_it_was_streamed(client, conference_2023):
+    conference_2023.livestream_url = "https://live.example.org/wps"
+    conference_2023.save()
     with time_machine.travel(AFTER_THE_CONFERENCE):
         page = text_of(client.get("/"))
 
     assert "The conference took place on 16 October 2023." in page
-    assert "stream" not in page.lower()
+    assert "The conference was streamed live. </p>" in page
+    assert "live.example.org" not in page
 
 
 def test_its_programme_stops_saying_draft(client, conference_2023):

@@ -28,7 +28,7 @@ FACTS = {
         "Relief and recovery",
         "Kyrgyzstan",
         "Tajikistan",
-        "The conference is streamed live.",
+        "The conference was streamed live.",  # the seeded conference is over
         "Conference secretariat",
         "#TheDialogueOfWomenOfCentralAsia",
         "#WomenPeaceAndSecurity",
