@@ -1,15 +1,19 @@
 """Badges as PDF: one A6 badge per person, or A4 sheets of four for printing.
 
-Each badge carries the category on a colour band (media in red, named in three
-languages), the name with its form of address in any script, the organisation and
-country, the media photo, and a QR code of the signed badge code (registration.checkin)
-with the reference printed under it for typing. People who asked not to be
-photographed get a small crossed-circle mark. The font is DejaVu Sans, embedded, which
-has every Cyrillic letter, Kazakh's included (fonts/LICENSE).
+Laid out as a printed badge is: the conference, its date and venue on a sand header
+under the site's accent rule; the name with its form of address large in the middle, the
+position, organisation and country under it; the QR code of the signed badge code
+(registration.checkin) with the reference under it for typing, beside the photo on a
+media badge; and the category on a colour band at the foot (media in red, named in three
+languages). Every text is fitted to its box (registration.badge_text): it shrinks and
+wraps, and is shortened with "…" only past all reason, never cut off. People who asked not
+to be photographed get a small crossed-circle mark. The font is DejaVu Sans, embedded,
+which has every Cyrillic letter, Kazakh's included (fonts/LICENSE).
 """
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -22,16 +26,17 @@ from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib.colors import HexColor, white
+from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from agenda.templatetags.site_tags import long_date
+from registration.badge_text import ASCENT, Fitted, fit_text
 from registration.checkin import badge_code
 from registration.models import BadgeSheet, Registration
 
@@ -50,8 +55,56 @@ BAND_COLOURS = {
 }
 # Media must be told apart at a glance by anyone, whatever language they read.
 MEDIA_BAND = "PRESS · ПРЕССА · БАСПАСӨЗ"
+# The site's colours (static/css/site.css), so the badge looks like the conference's own.
+TEAL, SAND, ACCENT = "#00536b", "#f6f1e7", "#b4004e"
+INK, MUTED, MARK = "#212529", "#495057", "#6c757d"
+WHITE = "#ffffff"
+
 WIDTH, HEIGHT = A6
 SHEET_SLOTS = [(0, HEIGHT), (WIDTH, HEIGHT), (0, 0), (WIDTH, 0)]  # 2 × 2 on A4, reading order
+MARGIN = 7 * mm
+INNER = WIDTH - 2 * MARGIN
+# An office printer leaves up to about 4 mm of an A4 sheet's edge blank, and the outer badges
+# of a sheet touch it: no text comes closer to a badge's edge than this.
+SAFE = 5 * mm
+HEADER = 27 * mm
+RULE = 1.2 * mm
+BAND = 17 * mm
+# The QR code's drawn square includes its quiet zone of four modules: about 1 mm a module,
+# which handheld door scanners read at arm's length.
+QR_SIZE = 36 * mm
+QR_BOTTOM = BAND + 6.5 * mm
+PHOTO_WIDTH, PHOTO_HEIGHT = 27 * mm, 36 * mm
+PHOTO_GAP = 5 * mm
+MARK_RADIUS = 1.7 * mm
+
+
+@dataclass(frozen=True)
+class Box:
+    left: float
+    bottom: float
+    width: float
+    height: float
+
+    @property
+    def top(self) -> float:
+        return self.bottom + self.height
+
+
+@dataclass(frozen=True)
+class BadgeText:
+    """What the badge says, in the person's language."""
+
+    band: str
+    name: str
+    position: str
+    organisation: str
+    country: str
+    title: str
+    when: str
+    where: str
+    reference: str
+    no_photography: str
 
 
 def register_fonts() -> None:
@@ -64,97 +117,187 @@ def by_last_name(registrations: Iterable[Registration]) -> list[Registration]:
     return sorted(registrations, key=lambda person: (person.last_name.casefold(), person.first_name.casefold()))
 
 
-def lines(text: str, font: str, size: float, width: float, most: int) -> list[str]:
-    wrapped = simpleSplit(text, font, size, width)
-    return wrapped[:most]
+def relative_luminance(colour: str) -> float:
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(colour[index : index + 2], 16) for index in (1, 3, 5))
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
 
 
-def fitted(text: str, font: str, *, largest: int, smallest: int, width: float, most: int) -> tuple[int, list[str]]:
-    """The largest size at which the text fits in `most` lines; a long name shrinks rather than loses words."""
-    for size in range(largest, smallest - 1, -1):
-        wrapped = simpleSplit(text, font, size, width)
-        if len(wrapped) <= most and all(stringWidth(line, font, size) <= width for line in wrapped):
-            return size, wrapped
-    return smallest, simpleSplit(text, font, smallest, width)[:most]  # past all reason: the badge's edge cuts it
+def contrast(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio, 1 to 21."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_colour_on(background: str) -> str:
+    return WHITE if contrast(WHITE, background) >= contrast(INK, background) else INK
+
+
+def badge_text(registration: Registration) -> BadgeText:
+    conference = registration.conference
+    with translation.override(registration.language):
+        starts, ends = conference.local(conference.starts_at), conference.local(conference.ends_at)
+        when = long_date(starts) if starts.date() == ends.date() else f"{long_date(starts)} – {long_date(ends)}"
+        return BadgeText(
+            band=MEDIA_BAND if registration.is_media else registration.get_category_display(),
+            name=registration.addressed_name,
+            position=registration.position,
+            organisation=registration.organisation,
+            country=str(registration.country.name) if registration.country else "",
+            title=conference.title,
+            when=f"{when} · {conference.city}",
+            where=conference.venue,
+            reference=registration.reference,
+            no_photography=_("Please do not photograph") if registration.no_photography else "",
+        )
+
+
+@dataclass(frozen=True)
+class Block:
+    """A text in a stack: its colour, the space above it, and whether the no-photography mark leads it."""
+
+    fitted: Fitted
+    colour: str
+    space_before: float = 0
+    mark: bool = False
+
+    @property
+    def height(self) -> float:
+        return max(self.fitted.height, 2 * MARK_RADIUS) if self.mark else self.fitted.height
+
+
+def draw_text(canvas: Canvas, fitted: Fitted, *, left: float, top: float, width: float, colour: str) -> None:
+    """The fitted lines centred in `width`, the first line's accents at `top`."""
+    canvas.setFont(fitted.font, fitted.size)
+    canvas.setFillColor(HexColor(colour))
+    baseline = top - fitted.size * ASCENT
+    for line in fitted.lines:
+        canvas.drawString(left + (width - stringWidth(line, fitted.font, fitted.size)) / 2, baseline, line)
+        baseline -= fitted.line_height
+
+
+def draw_stack(canvas: Canvas, blocks: list[Block], box: Box) -> None:
+    """Texts one under the other, centred across and down the box; empty ones take no room."""
+    shown = [block for block in blocks if block.fitted.lines]
+    if not shown:
+        return
+    total = sum(block.height + block.space_before for block in shown) - shown[0].space_before
+    top = box.top - max(0.0, box.height - total) / 2 + shown[0].space_before
+    for block in shown:
+        top -= block.space_before
+        if block.mark:
+            draw_marked(canvas, block, top=top, box=box)
+        else:
+            draw_text(canvas, block.fitted, left=box.left, top=top, width=box.width, colour=block.colour)
+        top -= block.height
+
+
+def draw_marked(canvas: Canvas, block: Block, *, top: float, box: Box) -> None:
+    """The crossed circle and its words side by side, the pair centred in the box."""
+    fitted = block.fitted
+    lead = 2 * MARK_RADIUS + 1.2 * mm
+    draw_text(
+        canvas,
+        fitted,
+        left=box.left + lead,
+        top=top - (block.height - fitted.height) / 2,
+        width=box.width - lead,
+        colour=block.colour,
+    )
+    text_left = box.left + lead + (box.width - lead - stringWidth(fitted.lines[0], fitted.font, fitted.size)) / 2
+    draw_no_photography_mark(canvas, text_left - lead, top - block.height / 2 - MARK_RADIUS)
+
+
+def fit_name(name: str, height: float) -> Fitted:
+    """One line while the name stays large; a longer name takes two lines before it shrinks further."""
+    one_line = fit_text(name, BOLD, width=INNER, largest=24, smallest=18, most=1, height=height)
+    if one_line.complete:
+        return one_line
+    return fit_text(name, BOLD, width=INNER, largest=24, smallest=10, most=2, height=height)
 
 
 def draw_badge(canvas: Canvas, registration: Registration) -> None:
     """One badge, its lower-left corner at the canvas's origin, in the person's language."""
-    conference = registration.conference
-    margin = 7 * mm
-    with translation.override(registration.language):
-        band = MEDIA_BAND if registration.is_media else registration.get_category_display()
-        name = registration.addressed_name
-        country = str(registration.country.name) if registration.country else ""
-        when = long_date(conference.local(conference.starts_at))
-        footer = f"{conference.title} · {conference.city} · {when}"
-        no_photography = _("Please do not photograph")
-
+    text = badge_text(registration)
     edge = canvas.beginPath()
     edge.rect(0, 0, WIDTH, HEIGHT)
     canvas.clipPath(edge, stroke=0, fill=0)  # nothing spills onto the next badge of a sheet
 
-    canvas.setFillColor(HexColor(BAND_COLOURS[registration.category]))
-    canvas.rect(0, HEIGHT - 24 * mm, WIDTH, 24 * mm, stroke=0, fill=1)
-    canvas.setFillColor(white)
-    band_size = 13 if registration.is_media else 15
-    for index, line in enumerate(lines(band, BOLD, band_size, WIDTH - 2 * margin, 2)):
-        canvas.setFont(BOLD, band_size)
-        canvas.drawCentredString(WIDTH / 2, HEIGHT - 11 * mm - index * 6 * mm, line)
-
-    canvas.setFillColor(HexColor("#212529"))
-    y = HEIGHT - 35 * mm
-    size, name_lines = fitted(name, BOLD, largest=17, smallest=10, width=WIDTH - 2 * margin, most=3)
-    canvas.setFont(BOLD, size)
-    for line in name_lines:
-        canvas.drawString(margin, y, line)
-        y -= size * 0.45 * mm
-    size, organisation_lines = fitted(
-        registration.organisation, REGULAR, largest=10, smallest=7, width=WIDTH - 2 * margin, most=3
-    )
-    canvas.setFont(REGULAR, size)
-    for line in organisation_lines:
-        canvas.drawString(margin, y, line)
-        y -= size * 0.48 * mm
-    canvas.drawString(margin, y, country)
-
-    code_size = 38 * mm
-    code_x = WIDTH - margin - code_size
-    code_y = 17 * mm
-    draw_qr(canvas, badge_code(registration), code_x, code_y, code_size)
-    canvas.setFont(REGULAR, 9)
-    canvas.drawCentredString(code_x + code_size / 2, code_y - 3.5 * mm, registration.reference)
-
+    draw_header(canvas, text)
+    photo_left = (WIDTH - PHOTO_WIDTH - PHOTO_GAP - QR_SIZE) / 2
+    qr_left = photo_left + PHOTO_WIDTH + PHOTO_GAP if registration.is_media else (WIDTH - QR_SIZE) / 2
+    quiet_zone = draw_qr(canvas, badge_code(registration), qr_left, QR_BOTTOM, QR_SIZE)
     photo = media_photo(registration)
     if photo is not None:
-        canvas.drawImage(photo, margin, code_y, width=30 * mm, height=40 * mm, preserveAspectRatio=True, anchor="sw")
+        # Level with the code's dark top edge, not with its white margin.
+        photo_bottom = QR_BOTTOM + QR_SIZE - quiet_zone - PHOTO_HEIGHT
+        canvas.drawImage(
+            photo, photo_left, photo_bottom, PHOTO_WIDTH, PHOTO_HEIGHT, preserveAspectRatio=True, anchor="c"
+        )
+    under_code = Box(qr_left, BAND + 1.5 * mm, QR_SIZE, QR_BOTTOM - 0.3 * mm - BAND - 1.5 * mm)
+    reference = fit_text(text.reference, BOLD, width=under_code.width, largest=10, smallest=7, height=under_code.height)
+    draw_stack(canvas, [Block(reference, INK)], under_code)
 
-    if registration.no_photography:
-        draw_no_photography_mark(canvas, margin, 9 * mm, no_photography)
-
-    canvas.setFont(REGULAR, 7)
-    canvas.setFillColor(HexColor("#495057"))
-    canvas.drawCentredString(WIDTH / 2, 4 * mm, lines(footer, REGULAR, 7, WIDTH - 2 * margin, 1)[0])
+    person_bottom = QR_BOTTOM + QR_SIZE + 0.5 * mm  # the code's quiet zone is white room enough
+    draw_person(canvas, text, Box(MARGIN, person_bottom, INNER, HEIGHT - HEADER - RULE - 3 * mm - person_bottom))
+    draw_band(canvas, text.band, BAND_COLOURS[registration.category])
 
 
-def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
-    widget = QrCodeWidget(payload, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0])
+def draw_header(canvas: Canvas, text: BadgeText) -> None:
+    canvas.setFillColor(HexColor(SAND))
+    canvas.rect(0, HEIGHT - HEADER, WIDTH, HEADER, stroke=0, fill=1)
+    canvas.setFillColor(HexColor(ACCENT))
+    canvas.rect(0, HEIGHT - HEADER - RULE, WIDTH, RULE, stroke=0, fill=1)
+    box = Box(MARGIN, HEIGHT - HEADER + 3 * mm, INNER, HEADER - 3 * mm - SAFE)
+    when = Block(fit_text(text.when, BOLD, width=box.width, largest=9, smallest=6.5), INK, 2 * mm)
+    where = Block(fit_text(text.where, REGULAR, width=box.width, largest=8.5, smallest=6.5), MUTED, 0.8 * mm)
+    room = box.height - when.space_before - when.height - where.space_before - where.height
+    title = fit_text(text.title, BOLD, width=box.width, largest=11, smallest=7, most=2, height=room)
+    draw_stack(canvas, [Block(title, TEAL), when, where], box)
+
+
+def draw_person(canvas: Canvas, text: BadgeText, box: Box) -> None:
+    """The name as large as the room left by the rest allows."""
+    rest = [
+        Block(fit_text(text.position, REGULAR, width=box.width, largest=10, smallest=7.5, most=2), MUTED, 2.5 * mm),
+        Block(fit_text(text.organisation, BOLD, width=box.width, largest=10.5, smallest=7.5, most=3), INK, 1.2 * mm),
+        Block(fit_text(text.country, REGULAR, width=box.width, largest=9.5, smallest=7.5), MUTED, 1.2 * mm),
+    ]
+    if text.no_photography:
+        lead = 2 * MARK_RADIUS + 1.2 * mm
+        label = fit_text(text.no_photography, REGULAR, width=box.width - lead, largest=7.5, smallest=6)
+        rest.append(Block(label, MARK, 2 * mm, mark=True))
+    name = fit_name(text.name, box.height - sum(block.space_before + block.height for block in rest))
+    draw_stack(canvas, [Block(name, INK), *rest], box)
+
+
+def draw_band(canvas: Canvas, label: str, colour: str) -> None:
+    canvas.setFillColor(HexColor(colour))
+    canvas.rect(0, 0, WIDTH, BAND, stroke=0, fill=1)
+    box = Box(MARGIN, SAFE, INNER, BAND - SAFE - 1.5 * mm)
+    fitted = fit_text(label, BOLD, width=box.width, largest=16, smallest=8, most=2, height=box.height)
+    draw_stack(canvas, [Block(fitted, text_colour_on(colour))], box)
+
+
+def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> float:
+    """The code with its quiet zone in a `size` square; answers the quiet zone's width."""
+    widget = QrCodeWidget(payload, barLevel="M", barWidth=size, barHeight=size)
+    drawing = Drawing(size, size)
     drawing.add(widget)
     renderPDF.draw(drawing, canvas, x, y)
+    return size * widget.barBorder / (widget.qr.getModuleCount() + 2 * widget.barBorder)
 
 
-def draw_no_photography_mark(canvas: Canvas, x: float, y: float, label: str) -> None:
-    """Small and discreet: a crossed circle that photographers are told about, with its words in tiny print."""
-    radius = 2.2 * mm
-    canvas.setStrokeColor(HexColor("#6c757d"))
-    canvas.setLineWidth(0.8)
-    canvas.circle(x + radius, y + radius, radius, stroke=1, fill=0)
-    canvas.line(x + 0.6 * mm, y + 0.6 * mm, x + 2 * radius - 0.6 * mm, y + 2 * radius - 0.6 * mm)
-    canvas.setFont(REGULAR, 5.5)
-    canvas.setFillColor(HexColor("#6c757d"))
-    canvas.drawString(x + 2 * radius + 1.5 * mm, y + radius - 1 * mm, label)
+def draw_no_photography_mark(canvas: Canvas, x: float, y: float) -> None:
+    """Small and discreet: a crossed circle that photographers are told about (its words beside it)."""
+    canvas.setStrokeColor(HexColor(MARK))
+    canvas.setLineWidth(0.7)
+    canvas.circle(x + MARK_RADIUS, y + MARK_RADIUS, MARK_RADIUS, stroke=1, fill=0)
+    inset = MARK_RADIUS * 0.3
+    canvas.line(x + inset, y + inset, x + 2 * MARK_RADIUS - inset, y + 2 * MARK_RADIUS - inset)
 
 
 def media_photo(registration: Registration) -> ImageReader | None:

@@ -6,8 +6,6 @@ import pypdf
 import pytest
 from django.core import mail as outbox
 from django.urls import reverse
-from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from registration import badges, services
 from registration.models import BadgeSheet, Registration
@@ -169,20 +167,6 @@ def test_badge_sheets_are_for_organisers_only(client, conference, organiser):
     assert client.get(download).status_code == 403
     client.logout()
     assert client.get(download).status_code == 302
-
-
-def test_a_very_long_name_shrinks_to_fit_instead_of_spilling(conference):
-    badges.register_fonts()
-    name = "Ms Әйгерім-Гүлнар-Сәуле-Ақмарал-Жұлдыз Қасымова-Тоқтарова"
-    width = badges.WIDTH - 14 * mm
-
-    size, name_lines = badges.fitted(name, badges.BOLD, largest=17, smallest=10, width=width, most=3)
-
-    assert size < 17
-    assert " ".join(name_lines) == name  # every word kept
-    assert all(stringWidth(line, badges.BOLD, size) <= width for line in name_lines)
-    person = register(conference, "a@example.org", first_name="Әйгерім-Гүлнар-Сәуле-Ақмарал-Жұлдыз")
-    assert len(pages_of(badges.badge_sheets([person] * 4))) == 1
 
 
 def test_a_media_badge_without_its_photo_file_still_prints(conference):
