@@ -187,7 +187,7 @@ def test_a_known_address_gets_the_same_page_and_nothing_new(client, applied, dja
 
 
 def test_the_form_is_closed_outside_the_window_and_without_media_seats(client, conference_2023):
-    assert "Registration is closed" in client.get("/accreditation/").content.decode()  # 2026: long past
+    assert "Media accreditation has closed" in client.get("/accreditation/").content.decode()  # 2026: long past
 
     conference_2023.media_capacity = 0
     conference_2023.save()

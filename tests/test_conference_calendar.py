@@ -107,6 +107,7 @@ def test_its_programme_stops_saying_draft(client, conference_2023):
     assert "STATUS:TENTATIVE" not in calendar
     with time_machine.travel(REGISTRATION_CLOSED):
         assert "This is a draft programme and may change." in text_of(client.get("/agenda/"))
+        assert "STATUS:TENTATIVE" in client.get("/agenda.ics").content.decode()
 
 
 @pytest.mark.parametrize(
