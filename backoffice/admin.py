@@ -51,10 +51,7 @@ class RegistrationWithFiguresAdmin(RegistrationAdmin):
                 "conference": conference,
                 "conferences": conferences,
                 "figures": numbers,
-                "bars": dashboard.bars(numbers["per_day"]) if numbers else [],
                 "smallest_group": dashboard.SMALLEST_GROUP,
-                "chart_width": dashboard.CHART_WIDTH,
-                "chart_height": dashboard.CHART_HEIGHT,
             },
         )
 

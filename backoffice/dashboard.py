@@ -110,33 +110,3 @@ def figures(conference: Conference) -> dict:
         "media_by_outlet": labelled(counted(approved_media, "outlet_type"), OutletType.choices),
         "per_day": per_day(people, conference),
     }
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    height: float
-    day: date
-    count: int
-
-
-CHART_WIDTH, CHART_HEIGHT = 640, 160
-
-
-def bars(days: list[tuple[date, int]]) -> list[Bar]:
-    """Registrations per day as bars of an SVG chart, drawn on the server (no chart library, no CDN)."""
-    if not days:
-        return []
-    tallest = max(count for _day, count in days)
-    width = CHART_WIDTH / len(days)
-    return [
-        Bar(
-            x=round(index * width, 1),
-            y=round(CHART_HEIGHT - CHART_HEIGHT * count / tallest, 1),
-            height=round(CHART_HEIGHT * count / tallest, 1),
-            day=day,
-            count=count,
-        )
-        for index, (day, count) in enumerate(days)
-    ]

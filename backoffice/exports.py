@@ -1,23 +1,31 @@
 """The registrations list as organisers filtered it, for a spreadsheet: CSV streamed, or Excel.
 
 Rows are read in chunks straight from the database, so 50,000 people export with flat
-memory. Headers come in the organiser's language. Gender is left out: it only ever
+memory. Headers, and the words for stored codes (category, status, language, country…), come
+in the organiser's language; each category's own fields have their own columns. Gender is left out: it only ever
 feeds anonymous statistics (the privacy notice says so).
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from tempfile import SpooledTemporaryFile
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from agenda.models import Honorific, InterpretationLanguage
-from registration.models import Registration
+from registration.models import ALL_CATEGORY_FIELDS, Registration
 from wpsconf.spreadsheets import csv_lines
+
+
+def field_label(name: str):
+    """The model field's own name for a column, in the organiser's language when read."""
+    return capfirst(Registration._meta.get_field(name).verbose_name)
+
 
 COLUMNS = [
     ("reference", _("Reference")),
@@ -31,6 +39,8 @@ COLUMNS = [
     ("country", _("Country")),
     ("organisation", _("Organisation")),
     ("position", _("Position")),
+    # What the person's category asked of them, empty for the other categories.
+    *((name, field_label(name)) for name in ALL_CATEGORY_FIELDS),
     ("interpretation_language", _("Interpretation")),
     ("accessibility_needs", _("Accessibility needs")),
     ("dietary_needs", _("Dietary needs")),
@@ -46,21 +56,24 @@ def headers() -> list[str]:
     return [str(label) for _field, label in COLUMNS]
 
 
-def converters() -> list:
+def words_for(name: str) -> dict[str, str]:
+    """Each stored code of a field with choices as the word a person reads, in the active language.
+
+    A blank code is an empty cell, never the form's "(none)" or "Not given"."""
+    if name == "language":
+        choices = settings.LANGUAGES
+    else:
+        choices = Registration._meta.get_field(name).get_choices(include_blank=False)
+    return {code: capfirst(str(label)) for code, label in choices if code} | {"": ""}
+
+
+def converters() -> list[Callable]:
     """One function per column, turning the stored value into the cell's text (chosen once, not per cell)."""
     zone = timezone.get_current_timezone()
-    labels = {
-        "honorific": dict(Honorific.choices),
-        "category": dict(Registration.Category.choices),
-        "status": dict(Registration.Status.choices),
-        "interpretation_language": dict(InterpretationLanguage.choices),
-        "country": dict(Registration._meta.get_field("country").get_choices(include_blank=False)),
-    }
     yes = str(_("yes"))
 
-    def label_of(choices: dict):
-        choices = {value: str(label) for value, label in choices.items()}
-        return lambda value: choices.get(value, value)
+    def word_of(words: dict[str, str]) -> Callable:
+        return lambda value: words.get(value, value)
 
     def moment(value) -> str:
         return value.astimezone(zone).strftime("%Y-%m-%d %H:%M") if value else ""
@@ -69,12 +82,13 @@ def converters() -> list:
         return "" if value is None else str(value)
 
     chosen = []
-    for field, _label in COLUMNS:
-        if field in labels:
-            chosen.append(label_of(labels[field]))
-        elif field == "no_photography":
+    for name, _label in COLUMNS:
+        field = Registration._meta.get_field(name)
+        if field.choices or name == "language":
+            chosen.append(word_of(words_for(name)))
+        elif name == "no_photography":
             chosen.append(lambda value: yes if value else "")
-        elif field.endswith("_at"):
+        elif name.endswith("_at"):
             chosen.append(moment)
         else:
             chosen.append(text)

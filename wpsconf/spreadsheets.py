@@ -1,16 +1,22 @@
 """Tables for spreadsheets: CSV streamed line by line, with no cell a spreadsheet would run."""
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell starting with one of these as a formula, spaces before it or not.
+FORMULA = re.compile(r"[^\S\t\r]*[=+\-@\t\r]")
+# A phone number in international format ("+7 701 234 5678", "+44 (20) 7946-0958"): digits and
+# separators only, so no function, reference or command a spreadsheet could run, at worst sums.
+INTERNATIONAL_PHONE = re.compile(r"\+[0-9][0-9 ()\-]{5,}")
 
 
 def spreadsheet_safe(value) -> str:
-    """The cell as text that no spreadsheet mistakes for a formula."""
+    """The cell as text that no spreadsheet mistakes for a formula; a phone number stays as written."""
     text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    if FORMULA.match(text) and not INTERNATIONAL_PHONE.fullmatch(text):
+        return f"'{text}"
+    return text
 
 
 class Line:
