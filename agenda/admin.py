@@ -20,6 +20,7 @@ from agenda.models import (
     Speaker,
 )
 from wpsconf import uploads
+from wpsconf.admin_filters import countries_present
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 
 
@@ -191,7 +192,7 @@ class SessionAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin
 @admin.register(Speaker)
 class SpeakerAdmin(OnlyTheListsOwnFilters, TranslationAdmin):
     list_display = ("name", "honorific", "position", "organisation", "country")
-    list_filter = ("honorific", "country")
+    list_filter = ("honorific", ("country", countries_present()))
     search_fields = ("name", "position", "organisation")
 
 
