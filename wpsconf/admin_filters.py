@@ -8,7 +8,7 @@ from django_countries.filters import CountryFilter
 
 
 def language_name(code: str) -> str:
-    """One of the site's languages by its name in the active language ("Kazakh", "Қазақ тілі")."""
+    """One of the site's languages by its name in the active language ("Kazakh", "Казахский")."""
     return str(dict(settings.LANGUAGES).get(code, code))
 
 
