@@ -17,6 +17,7 @@ from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, Accredi
 from agenda.models import Conference
 from registration import audit as registration_audit
 from registration.admin import apply_to_each
+from wpsconf.admin_filters import countries_present, language_name
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.audit import history_of
 from wpsconf.spreadsheets import csv_lines
@@ -67,6 +68,8 @@ class AccreditationRequestAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
         "status",
         "outlet_type",
         "role",
+        ("registration__country", countries_present(conference="registration__conference")),
+        ("outlet_country", countries_present(conference="registration__conference")),
         ("badge_collected_at", admin.EmptyFieldListFilter),
     )
     search_fields = (
@@ -89,7 +92,6 @@ class AccreditationRequestAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
     phone = person("phone", gettext_lazy("phone"))
     country = person("country", gettext_lazy("country of residence"))
     position = person("position", gettext_lazy("job title"))
-    language = person("language", gettext_lazy("language"))
 
     fieldsets = (
         (
@@ -155,6 +157,10 @@ class AccreditationRequestAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("name"), ordering="registration__last_name")
     def name(self, obj: AccreditationRequest) -> str:
         return obj.registration.addressed_name
+
+    @admin.display(description=gettext_lazy("language"))
+    def language(self, obj: AccreditationRequest) -> str:
+        return language_name(obj.registration.language)
 
     @admin.display(description=gettext_lazy("registration status"), ordering="registration__status")
     def registration_status(self, obj: AccreditationRequest) -> str:

@@ -24,8 +24,9 @@ from agenda.models import (
     Speaker,
 )
 from wpsconf import uploads
+from wpsconf.admin_filters import countries_present
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
-from wpsconf.countries import CountryListFilter, CountryListsAdmin
+from wpsconf.countries import CountryListsAdmin
 
 
 class SessionForm(forms.ModelForm):
@@ -259,7 +260,7 @@ class SessionAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin
 @admin.register(Speaker)
 class SpeakerAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, TranslationAdmin):
     list_display = ("name", "honorific", "position", "organisation", "country")
-    list_filter = ("honorific", ("country", CountryListFilter))
+    list_filter = ("honorific", ("country", countries_present()))
     search_fields = ("name", "position", "organisation")
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import ngettext
 
 from outbox import kinds, services
 from outbox.models import OutgoingEmail
+from wpsconf.admin_filters import LanguageFilter, language_name
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.log_filters import redact
 
@@ -42,23 +43,40 @@ class OutgoingEmailInline(admin.TabularInline):
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
-    list_display = ("created_at", "recipient", "kind_shown", "language", "status", "attempts", "sent_at", "last_error")
-    list_filter = ("status", KindFilter, "language")
+    list_display = (
+        "created_at",
+        "recipient",
+        "kind_shown",
+        "language_shown",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    )
+    list_filter = ("status", KindFilter, LanguageFilter)
     search_fields = ("to",)
     list_select_related = ("recipient",)
     # The bodies carry the person's personal link: staff read them with the link blanked out.
     readonly_fields = [
-        *(field.name for field in OutgoingEmail._meta.fields if field.name not in WITH_PERSONAL_LINKS),
+        *(
+            "language_shown" if field.name == "language" else field.name
+            for field in OutgoingEmail._meta.fields
+            if field.name not in WITH_PERSONAL_LINKS
+        ),
         "text_shown",
         "html_shown",
     ]
-    exclude = WITH_PERSONAL_LINKS
+    exclude = (*WITH_PERSONAL_LINKS, "language")  # shown by its name instead
     actions = ["retry"]
     view_on_site = False
 
     @admin.display(description=_("kind"), ordering="kind")
     def kind_shown(self, email: OutgoingEmail) -> str:
         return email.get_kind_display()
+
+    @admin.display(description=_("language"), ordering="language")
+    def language_shown(self, email: OutgoingEmail) -> str:
+        return language_name(email.language)
 
     @admin.display(description=_("text"))
     def text_shown(self, email: OutgoingEmail) -> str:

@@ -1,6 +1,6 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -24,9 +24,10 @@ from registration.models import (
     IdentityCorrection,
     Registration,
 )
+from wpsconf.admin_filters import LanguageFilter, countries_present, language_name
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.audit import history_of
-from wpsconf.countries import CountryListFilter, CountryListsAdmin
+from wpsconf.countries import CountryListsAdmin
 from wpsconf.search import search
 
 
@@ -54,19 +55,6 @@ def apply_to_each(modeladmin, request, queryset, service, done_message) -> None:
         modeladmin.message_user(request, refusal, messages.WARNING)
 
 
-class LanguageFilter(admin.SimpleListFilter):
-    """The site's languages, without reading every registration to find which occur."""
-
-    title = _("language")
-    parameter_name = "language"
-
-    def lookups(self, request, model_admin):
-        return settings.LANGUAGES
-
-    def queryset(self, request, queryset):
-        return queryset.filter(language=self.value()) if self.value() else queryset
-
-
 @admin.register(Registration)
 class RegistrationAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, admin.ModelAdmin):
     list_display = ("reference", "last_name", "first_name", "category", "country_name", "status", "created_at")
@@ -78,7 +66,7 @@ class RegistrationAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, admin.ModelAd
         "conference",
         "status",
         "category",
-        ("country", CountryListFilter),
+        ("country", countries_present(conference="conference")),
         LanguageFilter,
         "no_photography",
         ("checked_in_at", admin.EmptyFieldListFilter),
@@ -92,7 +80,7 @@ class RegistrationAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, admin.ModelAd
         "reference",
         "status",
         "decline_reason",
-        "language",
+        "language_shown",
         "consent_given_at",
         "created_at",
         "status_changed_at",
@@ -115,7 +103,7 @@ class RegistrationAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, admin.ModelAd
                     "category",
                     "accreditation_request",
                     "correction_waiting",
-                    "language",
+                    "language_shown",
                     "vetted_at",
                 )
             },
@@ -150,6 +138,7 @@ class RegistrationAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, admin.ModelAd
     inlines = [OutgoingEmailInline]
     view_on_site = False  # a registration's only page is its owner's, behind the personal link
     change_list_template = "admin/registration/registration/change_list.html"
+    change_form_template = "admin/registration/registration/change_form.html"
     actions = ["approve", "decline", "waitlist", "resend_last_email", "print_badges", "undo_check_in"]
 
     def has_add_permission(self, request) -> bool:
@@ -170,6 +159,10 @@ class RegistrationAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, admin.ModelAd
     def country_name(self, obj: Registration) -> str:
         # Not the field itself: the admin would build the 250-country choice list for every row.
         return obj.country.name
+
+    @admin.display(description=_("language"))
+    def language_shown(self, obj: Registration) -> str:
+        return language_name(obj.language)
 
     @admin.display(description=_("correction of identity"))
     def correction_waiting(self, obj: Registration) -> str:
@@ -197,6 +190,28 @@ class RegistrationAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, admin.ModelAd
             reverse("admin:accreditation_accreditationrequest_change", args=[obj.accreditation.pk]),
             obj.accreditation.get_status_display(),
         )
+
+    def get_urls(self):
+        badge = self.admin_site.admin_view(self.badge_view)
+        return [path("<int:pk>/badge.pdf", badge, name="registration_registration_badge"), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """With a link to the person's badge, for those the "Print badges" action serves."""
+        registration = self.get_object(request, unquote(object_id))
+        if registration and self.has_change_permission(request, registration) and badges.gets_a_badge(registration):
+            badge_url = reverse("admin:registration_registration_badge", args=[registration.pk])
+            extra_context = {**(extra_context or {}), "badge_url": badge_url}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def badge_view(self, request, pk: int) -> HttpResponse:
+        """One person's badge, as their own page gives it: at a staff address, never their personal link."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        registration = get_object_or_404(badges.printable(self.get_queryset(request)), pk=pk)  # confirmed only
+        response = HttpResponse(badges.badge_pdf(registration), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="badge-{registration.reference}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def save_model(self, request, obj, form, change) -> None:
         # Only what the organiser changed: the workflow's own fields may have moved meanwhile.

@@ -329,8 +329,12 @@ def badge_pdf(registration: Registration) -> bytes:
 AT_ONCE_UP_TO = 50
 
 
+def gets_a_badge(registration: Registration) -> bool:
+    return registration.status == Registration.Status.CONFIRMED
+
+
 def printable(registrations):
-    """Who gets a badge: confirmed people (media too: the door asks for their pickup)."""
+    """Who gets a badge: confirmed people (media too: the door asks for their pickup); `gets_a_badge` for one."""
     return (
         registrations.filter(status=Registration.Status.CONFIRMED)
         .select_related("conference", "accreditation")

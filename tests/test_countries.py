@@ -259,29 +259,32 @@ def test_the_registration_change_form_in_kazakh_has_central_asia_first(organiser
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "kk"])
-@pytest.mark.parametrize("page", ["admin:registration_registration_changelist", "admin:agenda_speaker_changelist"])
-def test_the_admin_country_filter_lists_central_asia_first_then_alphabetically(
-    organiser_client, conference_2023, language, page
+def test_the_admin_country_filter_lists_the_countries_present_central_asia_first(
+    organiser_client, registration_open, language
 ):
-    html = organiser_client.get(reverse(page), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for n, country in enumerate(["DE", "UZ", "AT", "KZ", "RU", "KZ"]):
+        register(registration_open, f"p{n}@example.org", country=country)
+    url = reverse("admin:registration_registration_changelist")
 
-    codes = re.findall(r'href="\?country__exact=([A-Z]{2})"', html)
-    assert codes == [code for code, _name in ordered_countries(language)]
-    assert codes[:5] == CENTRAL_ASIA_IN[language]
+    html = organiser_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    codes = re.findall(r'href="\?country=([A-Z]{2})"', html)
+    present = {"DE", "UZ", "AT", "KZ", "RU"}
+    assert codes == [code for code, _name in ordered_countries(language) if code in present]
+    assert codes[:2] == [code for code in CENTRAL_ASIA_IN[language] if code in present]
 
 
-def test_the_admin_country_filter_still_filters_and_counts(organiser_client, registration_open):
+def test_the_admin_country_filter_filters(organiser_client, registration_open):
     register(registration_open, "aigerim@example.org", country="KZ")
     register(registration_open, "gulnara@example.org", country="KG")
     url = reverse("admin:registration_registration_changelist")
 
-    filtered = organiser_client.get(url, {"country__exact": "KG"}, HTTP_ACCEPT_LANGUAGE="ru")
-    with_facets = organiser_client.get(url, {"_facets": "True"}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    filtered = organiser_client.get(url, {"country": "KG"}, HTTP_ACCEPT_LANGUAGE="ru")
+    bookmarked = organiser_client.get(url, {"country__exact": "KG"}, HTTP_ACCEPT_LANGUAGE="ru")
 
-    assert filtered.context["cl"].result_count == 1
-    assert "Кыргызстан (1)" in with_facets
-    assert "Казахстан (1)" in with_facets
-    assert "Таджикистан (0)" in with_facets
+    assert filtered.context["cl"].result_count == bookmarked.context["cl"].result_count == 1
+    assert "Кыргызстан" in filtered.content.decode()
+    assert "Таджикистан" not in filtered.content.decode()
 
 
 def test_the_dashboard_lists_central_asia_in_the_pages_order_then_the_rest_by_count(registration_open):

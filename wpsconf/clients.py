@@ -10,6 +10,7 @@ household or phone is usually given a whole /64 and could otherwise change addre
 import ipaddress
 
 from django.conf import settings
+from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -68,5 +69,5 @@ def described_without_personal_data(username: str, ip_address: str, user_agent: 
 def locked_out(request: HttpRequest, original_response, credentials) -> HttpResponse:
     """django-axes' answer to a locked-out sign-in: a page that says what happened and for how long."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    context = {**admin.site.each_context(request), "failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
     return render(request, "admin/locked_out.html", context, status=429)

@@ -8,8 +8,6 @@ instead of translating and sorting 250 names again.
 import functools
 
 from django import forms
-from django.contrib import admin
-from django.db.models import Count, Q
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils import translation
 from django.utils.functional import lazy
@@ -38,7 +36,7 @@ def central_asia_and_the_rest(language: str | None) -> tuple[Choices, Choices]:
 
 @functools.cache
 def ordered_countries(language: str | None) -> Choices:
-    """The countries one after the other, as a list without groups shows them (the admin's filter)."""
+    """The countries one after the other, as a list without groups shows them (the admin's filters)."""
     first, rest = central_asia_and_the_rest(language)
     return first + rest
 
@@ -73,33 +71,9 @@ def with_cached_country_lists(model_field, **kwargs) -> forms.Field | None:
 
 
 class CountryListsAdmin:
-    """A ModelAdmin mixin: its country fields offer the shared list (filters: CountryListFilter)."""
+    """A ModelAdmin mixin: its country fields offer the shared list (filters: wpsconf.admin_filters)."""
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if isinstance(db_field, CountryField):
             kwargs.setdefault("choices", country_list)
         return super().formfield_for_choice_field(db_field, request, **kwargs)
-
-
-class CountryListFilter(admin.ChoicesFieldListFilter):
-    """The admin's filter by a country field, in the shared order: `list_filter = [("country", CountryListFilter)]`."""
-
-    def get_facet_counts(self, pk_attname, filtered_qs):
-        return {
-            f"{i}__c": Count(pk_attname, filter=Q((self.lookup_kwarg, code)))
-            for i, (code, _name) in enumerate(ordered_countries(translation.get_language()))
-        }
-
-    def choices(self, changelist):
-        counts = self.get_facet_queryset(changelist) if changelist.add_facets else None
-        yield {
-            "selected": self.lookup_val is None,
-            "query_string": changelist.get_query_string(remove=[self.lookup_kwarg, self.lookup_kwarg_isnull]),
-            "display": _("All"),
-        }
-        for i, (code, name) in enumerate(ordered_countries(translation.get_language())):
-            yield {
-                "selected": self.lookup_val is not None and code in self.lookup_val,
-                "query_string": changelist.get_query_string({self.lookup_kwarg: code}, [self.lookup_kwarg_isnull]),
-                "display": f"{name} ({counts[f'{i}__c']})" if counts is not None else name,
-            }

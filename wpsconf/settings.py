@@ -138,10 +138,11 @@ INSTALLED_APPS = [
     "registration",
     "accreditation",
     "backoffice",
-    "axes",
+    # Libraries' apps under our own configurations, for names in Russian and Kazakh (wpsconf.apps).
+    "wpsconf.apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "wpsconf.apps.OtpTotpConfig",
+    "wpsconf.apps.OtpStaticConfig",
     "simple_history",
     "csp",
     "django_cleanup.apps.CleanupConfig",  # last, as its documentation asks

@@ -82,6 +82,16 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
 
 class StaffAdminSite(admin.AdminSite):
     login_form = StaffAuthenticationForm
+    # Before a conference is published; afterwards every page carries its title (each_context).
+    site_header = site_title = _("Conference registration")
+    index_title = _("Back office")
+
+    def each_context(self, request: HttpRequest) -> dict:
+        context = super().each_context(request)
+        conference = getattr(request, "conference", None)
+        if conference is not None:
+            context["site_header"] = context["site_title"] = conference.title  # in the organiser's language
+        return context
 
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and not second_factor_missing(request.user)
