@@ -1,6 +1,6 @@
-"""WCAG 2.1 AA in Chromium: axe-core finds no serious or critical violation.
+"""WCAG 2.1 AA in Chromium: axe-core finds nothing serious, the keyboard alone registers, no page scrolls sideways.
 
-It runs on the public pages, a registrant's own page, the door and the organisers' main pages,
+axe runs on the public pages, a registrant's own page, the door and the organisers' main pages,
 each in English, Russian and Kazakh. It is vendored (vendor/axe-core/README.md): no network.
 """
 
@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from accreditation.models import AccreditationRequest
 from agenda.models import Conference
+from registration.models import Registration
 from tests import factories
 from tests.factories import log_in
+from tests.test_browser_registration import REFERENCE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -117,3 +120,78 @@ def test_the_organisers_main_pages_have_no_serious_violation(page, live_server, 
         page.context.add_cookies([cookie])
         found += [violation for path in paths for violation in serious_violations(page, path, language)]
     assert not found, report(found)
+
+
+def tab_to(page, selector: str, *, presses: int = 12) -> None:
+    """Tab forward until `selector` has the focus, as someone without a mouse moves through a form."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("selector => document.activeElement.matches(selector)", selector):
+            return
+    raise AssertionError(f"{selector} is not reached with {presses} presses of Tab")
+
+
+def test_a_parliamentarian_registers_with_the_keyboard_alone(page, registration_open):
+    page.goto("/register/")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")  # past the menu, to the page's own content
+
+    tab_to(page, "#id_category")
+    page.keyboard.type("Parliamentarian")  # a closed list takes the option typed
+    expect(page.locator("#id_parliament")).to_be_visible()
+    for selector, text in [
+        ("#id_email", "aigerim@example.org"),
+        ("#id_honorific", "Hon."),
+        ("#id_first_name", "Әйгерім"),
+        ("#id_last_name", "Қасымова"),
+    ]:
+        tab_to(page, selector)
+        page.keyboard.type(text)
+    tab_to(page, 'input[name="gender"]')
+    page.keyboard.press("Space")  # the first answer, "Woman"
+    for selector, text in [
+        ("#id_phone", "+7 701 234 5678"),
+        ("#id_country", "Kazakhstan"),
+        ("#id_organisation", "Senate of the Parliament of the Republic of Kazakhstan"),
+        ("#id_position", "Senator"),
+        ("#id_parliament", "Parliament of the Republic of Kazakhstan"),
+        ("#id_chamber", "Upper"),
+    ]:
+        tab_to(page, selector)
+        page.keyboard.type(text)
+    tab_to(page, 'input[name="interpretation_language"]')
+    page.keyboard.press("ArrowDown")  # from Kazakh, the first, to Russian
+    tab_to(page, "#id_consent")
+    page.keyboard.press("Space")
+    tab_to(page, 'input[type="submit"][name="submit"]')
+    page.keyboard.press("Enter")
+
+    expect(page.locator("[data-reference]")).to_have_text(REFERENCE)
+    registration = Registration.objects.get()
+    assert registration.reference == page.locator("[data-reference]").inner_text().strip()
+    assert (registration.email, registration.category, registration.honorific) == (
+        "aigerim@example.org",
+        "parliamentarian",
+        "hon",
+    )
+    assert (registration.first_name, registration.last_name, registration.gender) == ("Әйгерім", "Қасымова", "woman")
+    assert (registration.country.code, registration.parliament, registration.chamber) == (
+        "KZ",
+        "Parliament of the Republic of Kazakhstan",
+        "upper",
+    )
+    assert registration.interpretation_language == "ru"
+    assert registration.consent_given_at is not None
+
+
+def test_no_public_page_scrolls_sideways_on_a_360_pixel_phone(phone_page, people):
+    page = phone_page
+    too_wide = {}
+    for prefix in PREFIXES.values():
+        for path in [*PUBLIC_PAGES, f"/my/{people.token}/"]:
+            page.goto(prefix + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                too_wide[prefix + path] = width
+    assert too_wide == {}
