@@ -9,8 +9,9 @@ RUN_ENV := DEBUG=$${DEBUG:-on} HTTPS=$${HTTPS:-off}
 # Tests run as production does (DEBUG off), with a key made up for the run: no key is ever written down.
 TEST_ENV := SECRET_KEY=$${SECRET_KEY:-$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')} HTTPS=off DEBUG=off
 BOOTSTRAP_VERSION ?= 5.3.8
+AXE_VERSION ?= 4.14.1
 
-.PHONY: run test lint format messages backup restore vendor-bootstrap vendor-fonts clean
+.PHONY: run test lint format messages backup restore vendor-bootstrap vendor-axe vendor-fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +72,11 @@ vendor-bootstrap:
 	  sed 's#/\*\# sourceMappingURL=[^*]*\*/##' package/dist/css/bootstrap.min.css > $(CURDIR)/static/vendor/bootstrap/bootstrap.min.css && \
 	  sed 's#//\# sourceMappingURL=.*$$##' package/dist/js/bootstrap.bundle.min.js > $(CURDIR)/static/vendor/bootstrap/bootstrap.bundle.min.js && \
 	  cp package/LICENSE $(CURDIR)/static/vendor/bootstrap/LICENSE
+
+# The accessibility checker of tests/test_browser_accessibility.py, with its licences.
+vendor-axe:
+	cd $$(mktemp -d) && npm pack axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz && \
+	  cp package/axe.min.js package/LICENSE package/LICENSE-3RD-PARTY.txt $(CURDIR)/vendor/axe-core/
 
 # The badge font, with its licence (needs Debian's fonts-dejavu-core).
 vendor-fonts:

@@ -4,6 +4,7 @@ import functools
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
+from django.forms.boundfield import BoundField
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,26 @@ def category_fieldsets() -> list:
     ]
 
 
+class CategoryField(BoundField):
+    """A field of one category (parliament, chamber…), which the server requires of that category's
+    registrants (`DetailsForm.clean`): it carries the form's * wherever it is shown.
+
+    The browser's `required` goes on it where the category is known (the personal page). On the
+    registration form register.js sets it on the group it shows for the chosen category: without
+    JavaScript every group shows, and only the server knows which one applies.
+    """
+
+    def __init__(self, form, field, name) -> None:
+        super().__init__(form, field, name)
+        self.label = format_html('{}<span class="asteriskField">*</span>', self.label)
+
+    def build_widget_attrs(self, attrs, widget=None) -> dict:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.form.category_known and self.form.use_required_attribute:
+            attrs["required"] = True
+        return attrs
+
+
 class DetailsForm(forms.ModelForm):
     """What a registrant may write and later correct (not the email address or the category)."""
 
@@ -57,6 +78,8 @@ class DetailsForm(forms.ModelForm):
         }
 
     submit_label = _("Save changes")
+    # The registrant's category, whose own fields the form requires (CategoryField).
+    category_known = True
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -67,6 +90,9 @@ class DetailsForm(forms.ModelForm):
                 choices=self.fields["interpretation_language"].choices[1:]
             )
         self.keep_category_fields()
+        for name in ALL_CATEGORY_FIELDS:
+            if name in self.fields:
+                self.fields[name].bound_field_class = CategoryField
         if self.instance.is_media:
             self.fields.pop("no_photography", None)  # the press are the ones asked not to photograph
             if "organisation" in self.fields:
@@ -191,6 +217,7 @@ class RegistrationForm(DetailsForm):
     website = forms.CharField(required=False, label=_("Leave this field empty"))
 
     submit_label = _("Register")
+    category_known = False
 
     class Meta(DetailsForm.Meta):
         fields = ("category", "email", *DetailsForm.Meta.fields)

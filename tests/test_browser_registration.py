@@ -83,7 +83,10 @@ def fill_in_as_parliamentarian(page, prefix: str, *, parliament: str) -> None:
     legend = translated(prefix, "Parliament")
     if legend:
         expect(fieldset.locator("legend")).to_have_text(legend)
+    fill_in_a_parliamentarians_details(page, parliament=parliament)
 
+
+def fill_in_a_parliamentarians_details(page, *, parliament: str) -> None:
     page.fill("#id_email", "aigerim@example.org")
     page.fill("#id_first_name", "Әйгерім")
     page.fill("#id_last_name", "Қасымова")
@@ -148,9 +151,60 @@ def test_a_parliamentarian_registers_and_cancels_from_her_personal_link(page, re
 
 
 @pytest.mark.parametrize("prefix", LANGUAGES)
-def test_it_asks_for_the_parliament_and_keeps_what_was_typed(page, registration_open, prefix):
+def test_the_browser_asks_for_the_parliament_before_sending(page, registration_open, prefix):
     open_registration_form(page, prefix)
     fill_in_as_parliamentarian(page, prefix, parliament="")
+    submit(page)
+
+    parliament = page.locator("#id_parliament")
+    expect(parliament).to_be_focused()  # the browser stops the form at the field it wants
+    assert parliament.evaluate("field => field.validity.valueMissing")
+    expect(page).to_have_url(re.compile(rf"{prefix}/register/$"))
+    assert Registration.objects.count() == 0
+
+
+def required_category_fields(page) -> set[str]:
+    """The category fields the browser will insist on before sending the form."""
+    return set(page.locator("fieldset[data-for] :required").evaluate_all("fields => fields.map(f => f.name)"))
+
+
+def test_it_requires_the_fields_of_the_category_shown_and_no_other(page, registration_open):
+    page.goto("/register/")
+    labels = page.locator("fieldset[data-for] label")
+    expect(labels).to_have_count(6)
+    for label in labels.all():
+        expect(label.locator(".asteriskField")).to_have_text("*")
+    assert required_category_fields(page) == set()
+
+    page.select_option("#id_category", "parliamentarian")
+    assert required_category_fields(page) == {"parliament", "chamber"}
+
+    page.select_option("#id_category", "diplomatic")
+    assert required_category_fields(page) == {"mission", "represented_country"}
+    expect(page.locator("#id_parliament")).to_be_hidden()
+
+    page.select_option("#id_category", "expert")
+    assert required_category_fields(page) == set()
+
+
+@pytest.fixture
+def page_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("prefix", LANGUAGES)
+def test_without_javascript_the_server_asks_for_the_parliament_and_keeps_what_was_typed(
+    page_without_javascript, registration_open, prefix
+):
+    page = page_without_javascript
+    page.goto(f"{prefix}/register/")
+    expect(page.locator("fieldset[data-for]")).to_have_count(4)  # every category's group shows
+    expect(page.locator("fieldset[data-for] :required")).to_have_count(0)
+    page.select_option("#id_category", "parliamentarian")
+    fill_in_a_parliamentarians_details(page, parliament="")
     submit(page)
 
     expect(page).to_have_url(re.compile(rf"{prefix}/register/$"))
@@ -161,7 +215,6 @@ def test_it_asks_for_the_parliament_and_keeps_what_was_typed(page, registration_
     with translation.override(language_of(prefix)):
         expect(error).to_have_text(translation.gettext("Please fill this in for your category."))
     expect(error).to_be_visible()
-    expect(parliament_fieldset(page)).to_be_visible()
     expect(page.locator("#id_category")).to_have_value("parliamentarian")
     expect(page.locator("#id_first_name")).to_have_value("Әйгерім")
     expect(page.locator("#id_last_name")).to_have_value("Қасымова")

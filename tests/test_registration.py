@@ -1,5 +1,6 @@
 """Registering at /register/: rules of the form, duplicates, the one email, the personal page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.core import mail as outbox
 from django.utils import timezone
 
 from outbox.models import OutgoingEmail
-from registration.models import REFERENCE_ALPHABET, Registration
+from registration.models import ALL_CATEGORY_FIELDS, REFERENCE_ALPHABET, Registration
 from tests.factories import registration_details
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +134,41 @@ def test_it_keeps_only_the_chosen_categorys_answers(client, registration_open):
     assert registration.ministry == "Ministry of Foreign Affairs"
     assert registration.parliament == ""
     assert registration.chamber == ""
+
+
+STAR = '<span class="asteriskField">*</span>'
+
+
+def label_and_control(html: str, name: str) -> tuple[str, str]:
+    """The text of a field's <label> and its <input> or <select> tag, as the page draws them."""
+    label = re.search(rf'<label\s+for="id_{name}"[^>]*>(.*?)</label>', html, re.DOTALL)
+    control = re.search(rf'<(?:input|select|textarea)\b[^>]*\bid="id_{name}"[^>]*>', html)
+    assert label, name
+    assert control, name
+    return label.group(1), control.group(0)
+
+
+@pytest.mark.parametrize("name", ALL_CATEGORY_FIELDS)
+def test_it_marks_each_categorys_own_fields_required_before_anyone_submits(client, registration_open, name):
+    label, control = label_and_control(client.get("/register/").content.decode(), name)
+
+    assert STAR in label
+    # register.js tells the browser, for the group of the chosen category only; without
+    # JavaScript every group shows, and the browser must not demand all of them.
+    assert not re.search(r"\srequired\b", control)
+
+
+def test_the_personal_page_marks_the_categorys_own_fields_required(client, registration_open):
+    client.post("/register/", registration_details(category="diplomatic", mission="Embassy", represented_country="UZ"))
+    registration = Registration.objects.get()
+
+    html = client.get(f"/my/{registration.token}/").content.decode()
+
+    for name in ("mission", "represented_country"):
+        label, control = label_and_control(html, name)
+        assert STAR in label
+        assert re.search(r"\srequired\b", control)
+    assert 'id="id_parliament"' not in html
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
-// Shows only the fields of the chosen category. Without JavaScript every group
-// stays visible and the server still requires the chosen category's fields.
+// Shows only the fields of the chosen category, and tells the browser they are required
+// (their labels carry the * already). Without JavaScript every group stays visible, none
+// is marked required to the browser, and the server requires the chosen category's fields.
 document.addEventListener("DOMContentLoaded", () => {
   const errors = document.getElementById("form-errors");
   if (errors) errors.focus();
@@ -8,7 +9,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const groups = document.querySelectorAll("[data-for]");
   const update = () => {
     groups.forEach((group) => {
-      group.hidden = !group.dataset.for.split(" ").includes(category.value);
+      const shown = group.dataset.for.split(" ").includes(category.value);
+      group.hidden = !shown;
+      group.querySelectorAll("input, select, textarea").forEach((field) => {
+        field.required = shown;
+      });
     });
   };
   category.addEventListener("change", update);
