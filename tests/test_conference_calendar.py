@@ -80,7 +80,7 @@ def test_a_finished_conference_leads_with_its_outcome(client, outcomes):
     assert 'class="btn btn-primary"' not in page
     assert "draft" not in page
     assert "The conference is streamed live" not in page
-    assert "The conference was streamed live. <a href=\"https://video.example.org/wps-2023\"" in page
+    assert 'The conference was streamed live. <a href="https://video.example.org/wps-2023"' in page
     assert "Add to your calendar" not in page
 
 
