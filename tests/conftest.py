@@ -178,6 +178,18 @@ def registration_open(conference_2023):
         yield conference_2023
 
 
+@pytest.fixture
+def confirming_at_once(roles) -> Iterator[Conference]:
+    """The seeded conference confirming everyone at once, the clock inside its registration window,
+    for the whole process (a live server's thread included)."""
+    seed_conference_2023()
+    conference = Conference.objects.current()
+    conference.requires_approval = False
+    conference.save()
+    with time_machine.travel(datetime(2023, 10, 2, 6, 0, tzinfo=UTC), tick=True):
+        yield conference
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     if not CHROMIUM.exists():

@@ -4,6 +4,7 @@ Staff accounts come with everything needed to sign them in: on the test client (
 Chromium through the admin's login page (`log_in`).
 """
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from accreditation import services as accreditation_services
@@ -172,3 +173,21 @@ def log_in(page, username: str, *, then: str) -> None:
         page.fill("#id_code", current_code(User.objects.get(username=username)))
         page.keyboard.press("Enter")
     page.wait_for_url(lambda url: urlsplit(url).path == then)  # the login page's own address ends with `then` too
+
+
+def next_conference(*, starts_at: datetime, ends_at: datetime, **facts) -> Conference:
+    """Next year's conference, in Bishkek unless said otherwise, not yet published."""
+    return Conference.objects.create(
+        slug="wps-2024",
+        title="Next",
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue="Hall",
+        city="Bishkek",
+        country="KG",
+        organisers="Parliament",
+        contact_name="Secretariat",
+        contact_email="info@example.org",
+        capacity=100,
+        **facts,
+    )

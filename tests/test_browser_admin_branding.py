@@ -6,27 +6,18 @@ from pathlib import Path
 
 import pypdf
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
-from agenda.models import Conference
-from agenda.seed import seed_conference_2023
 from registration.models import Registration
 from tests import factories
 from tests.factories import log_in, register
-from tests.test_browser_registration import REGISTRATION_OPEN_AT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def conference(roles):
-    seed_conference_2023()
-    conference = Conference.objects.current()
-    conference.requires_approval = False
-    conference.save()
-    with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
-        yield conference
+def conference(confirming_at_once):
+    return confirming_at_once
 
 
 @pytest.fixture

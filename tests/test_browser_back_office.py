@@ -23,15 +23,9 @@ PEOPLE = [("KZ", "woman"), ("KZ", "man"), ("UZ", "woman"), ("UZ", "woman"), ("KG
 
 
 @pytest.fixture
-def people(roles):
-    seed_conference_2023()
-    conference = Conference.objects.current()
-    conference.requires_approval = False
-    conference.save()
-    with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
-        for n, (country, gender) in enumerate(PEOPLE):
-            register(conference, f"p{n}@example.org", country=country, gender=gender)
-        yield
+def people(confirming_at_once):
+    for n, (country, gender) in enumerate(PEOPLE):
+        register(confirming_at_once, f"p{n}@example.org", country=country, gender=gender)
 
 
 def test_an_organiser_filters_exports_and_opens_the_dashboard(page, people):

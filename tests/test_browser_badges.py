@@ -5,26 +5,18 @@ from pathlib import Path
 
 import pypdf
 import pytest
-import time_machine
 from django.core import mail
 
-from agenda.models import Conference
-from agenda.seed import seed_conference_2023
 from tests import factories
 from tests.factories import log_in, register
-from tests.test_browser_registration import REGISTRATION_OPEN_AT, personal_path_in
+from tests.test_browser_registration import personal_path_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def conference(roles):
-    seed_conference_2023()
-    conference = Conference.objects.current()
-    conference.requires_approval = False
-    conference.save()
-    with time_machine.travel(REGISTRATION_OPEN_AT, tick=True):
-        yield conference
+def conference(confirming_at_once):
+    return confirming_at_once
 
 
 def text_of(path: str) -> str:

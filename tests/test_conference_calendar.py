@@ -14,6 +14,7 @@ from django.utils import translation
 from agenda import services
 from agenda.models import Conference, OutcomeDocument, Session
 from tests.documents import pdf_bytes
+from tests.factories import next_conference
 
 pytestmark = pytest.mark.django_db
 
@@ -236,18 +237,8 @@ def test_the_action_says_what_is_wrong_beside_the_day(organiser_client, conferen
 
 
 def test_the_action_moves_one_conference_at_a_time(organiser_client, conference_2023):
-    other = Conference.objects.create(
-        slug="wps-2024",
-        title="Next",
-        starts_at=datetime(2024, 10, 1, 4, tzinfo=UTC),
-        ends_at=datetime(2024, 10, 1, 11, tzinfo=UTC),
-        venue="Hall",
-        city="Tashkent",
-        country="UZ",
-        organisers="Chair",
-        contact_name="Office",
-        contact_email="office@example.org",
-        capacity=10,
+    other = next_conference(
+        starts_at=datetime(2024, 10, 1, 4, tzinfo=UTC), ends_at=datetime(2024, 10, 1, 11, tzinfo=UTC)
     )
     response = organiser_client.post(
         reverse("admin:agenda_conference_changelist"),

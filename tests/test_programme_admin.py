@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agenda.admin import SessionForm, SessionInlineFormSet
 from agenda.models import Conference, Session
+from tests.factories import next_conference
 
 pytestmark = pytest.mark.django_db
 
@@ -99,24 +100,6 @@ def test_it_catches_two_new_overlapping_sessions_in_one_conference_form(conferen
 
         assert not formset.is_valid()
     assert formset.non_form_errors() == ["“Parallel 0” and “Parallel 1” overlap in the same room."]
-
-
-def next_conference(*, starts_at: datetime, ends_at: datetime, **facts) -> Conference:
-    """Next year's conference, in Bishkek unless said otherwise, not yet published."""
-    return Conference.objects.create(
-        slug="wps-2024",
-        title="Next",
-        starts_at=starts_at,
-        ends_at=ends_at,
-        venue="Hall",
-        city="Bishkek",
-        country="KG",
-        organisers="Parliament",
-        contact_name="Secretariat",
-        contact_email="info@example.org",
-        capacity=100,
-        **facts,
-    )
 
 
 def test_it_refuses_a_room_of_another_conference(conference_2023):
