@@ -92,6 +92,33 @@ class SessionInline(TranslationStackedInline):
     fields = ("title", "kind", "starts_at", "ends_at", "room", "pillar", "is_livestreamed")
 
 
+class ChangesPublicPages:
+    """A ModelAdmin whose saves and deletions change what the public pages show: the pages of the
+    conferences it touches are drawn anew afterwards (agenda.page_cache)."""
+
+    def conferences_shown_with(self, objects) -> list[int] | None:
+        """The conferences whose pages show these objects; None: every conference's."""
+        return None
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        services.public_pages_changed(self.conferences_shown_with([obj]))
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)  # inlines: rooms, sessions, speakers, documents
+        services.public_pages_changed(self.conferences_shown_with([form.instance]))
+
+    def delete_model(self, request, obj) -> None:
+        conferences = self.conferences_shown_with([obj])
+        super().delete_model(request, obj)
+        services.public_pages_changed(conferences)
+
+    def delete_queryset(self, request, queryset) -> None:
+        conferences = self.conferences_shown_with(list(queryset))
+        super().delete_queryset(request, queryset)
+        services.public_pages_changed(conferences)
+
+
 class ConferenceZoneMixin:
     """Times on a change form are read and shown in the zone of the conference being edited.
 
@@ -158,7 +185,9 @@ class OutcomeDocumentInline(admin.TabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin):
+class ConferenceAdmin(
+    ChangesPublicPages, CountryListsAdmin, OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin
+):
     formfield_overrides = HTTPS_URLS
     list_display = ("title", "starts_at", "city", "capacity", "is_published")
     list_filter = ("is_published", "requires_approval")
@@ -166,6 +195,9 @@ class ConferenceAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, ConferenceZoneM
     prepopulated_fields = {"slug": ("title",)}
     inlines = [RoomInline, SessionInline, OutcomeDocumentInline]
     actions = ["move_to_another_date"]
+
+    def conferences_shown_with(self, objects) -> list[int]:
+        return [conference.pk for conference in objects]
 
     fieldsets = (
         (None, {"fields": ("slug", "title", "description", "is_published")}),
@@ -244,7 +276,7 @@ class SessionSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin):
+class SessionAdmin(ChangesPublicPages, OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin):
     form = SessionForm
     list_display = ("title", "starts_at", "ends_at", "room", "kind", "pillar", "conference")
     list_filter = ("conference", "kind", "pillar", "room", "is_livestreamed")
@@ -256,20 +288,32 @@ class SessionAdmin(OnlyTheListsOwnFilters, ConferenceZoneMixin, TranslationAdmin
     def conference_of(self, obj):
         return obj.conference
 
+    def conferences_shown_with(self, objects) -> list[int]:
+        return [session.conference_id for session in objects]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "conference" in form.changed_data:  # it left the other conference's programme
+            services.public_pages_changed([form.initial["conference"]])
+
 
 @admin.register(Speaker)
-class SpeakerAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, TranslationAdmin):
+class SpeakerAdmin(ChangesPublicPages, CountryListsAdmin, OnlyTheListsOwnFilters, TranslationAdmin):
     list_display = ("name", "honorific", "position", "organisation", "country")
     list_filter = ("honorific", ("country", countries_present()))
     search_fields = ("name", "position", "organisation")
 
+    def conferences_shown_with(self, objects) -> list[int]:
+        speakers = [speaker.pk for speaker in objects]
+        return list(Session.objects.filter(speakers__in=speakers).values_list("conference_id", flat=True).distinct())
+
 
 @admin.register(DialogueChair)
-class DialogueChairAdmin(CountryListsAdmin, admin.ModelAdmin):
+class DialogueChairAdmin(ChangesPublicPages, CountryListsAdmin, admin.ModelAdmin):
     list_display = ("year", "country")
 
 
 @admin.register(NationalActionPlan)
-class NationalActionPlanAdmin(CountryListsAdmin, TranslationAdmin):
+class NationalActionPlanAdmin(ChangesPublicPages, CountryListsAdmin, TranslationAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ("country", "first_adopted")

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import translation
 
 from agenda.models import Conference, DialogueChair, NationalActionPlan, Room, Session, SessionSpeaker, Speaker
+from agenda.services import public_pages_changed
 
 ALMATY = ZoneInfo("Asia/Almaty")
 M = TypeVar("M", bound=models.Model)
@@ -427,4 +428,6 @@ def _seed_conference_2023() -> SeedReport:
         upsert(report, DialogueChair, {"year": year}, {"country": country})
     for country, (year, summary) in ACTION_PLANS.items():
         upsert(report, NationalActionPlan, {"country": country}, {"first_adopted": year, **summary})
+    if report.created or report.updated:
+        public_pages_changed()  # the Dialogue's chairs and action plans show on every conference's page
     return report

@@ -83,3 +83,10 @@ def move_conference(conference: Conference, first_day: date) -> None:
         session.ends_at = shifted(session.ends_at, zone, days)
         session.updated_at = timezone.now()
     Session.objects.bulk_update(sessions, ["starts_at", "ends_at", "updated_at"])
+
+
+def public_pages_changed(conferences: Iterable[int] | None = None) -> None:
+    """What the public pages show has changed: those of these conferences (of all, when None) are
+    drawn anew, by every process, at their next visit (agenda.page_cache keys them by `updated_at`)."""
+    changed = Conference.objects.all() if conferences is None else Conference.objects.filter(pk__in=list(conferences))
+    changed.update(updated_at=timezone.now())

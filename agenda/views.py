@@ -6,10 +6,12 @@ from django.views.decorators.http import require_GET
 from agenda import feeds, services
 from agenda.middleware import presented_conference
 from agenda.models import PILLAR_DESCRIPTIONS, DialogueChair, NationalActionPlan, OutcomeDocument
+from agenda.page_cache import the_same_for_everyone
 from wpsconf import clock
 
 
 @require_GET
+@the_same_for_everyone
 def conference_page(request: HttpRequest) -> HttpResponse:
     if request.conference is None:
         return render(request, "agenda/no_conference.html", status=404)
@@ -40,6 +42,7 @@ def outcome_document(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_GET
+@the_same_for_everyone
 def agenda_page(request: HttpRequest) -> HttpResponse:
     conference = presented_conference(request)
     sessions = list(services.programme(conference))
@@ -55,6 +58,7 @@ def agenda_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@the_same_for_everyone
 def agenda_ics(request: HttpRequest) -> HttpResponse:
     conference = presented_conference(request)
     body = feeds.programme_calendar(
@@ -68,6 +72,7 @@ def agenda_ics(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@the_same_for_everyone
 def agenda_json(request: HttpRequest) -> JsonResponse:
     conference = presented_conference(request)
     return JsonResponse(

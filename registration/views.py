@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from agenda.feeds import conference_invitation
 from agenda.middleware import presented_conference
 from agenda.models import Conference, Window
+from agenda.page_cache import the_same_for_everyone
 from registration import badges, checkin, corrections, erasure, seats, services
 from registration.forms import CorrectionForm, DetailsForm, LostLinkForm, NeedsForm, RegistrationForm
 from registration.lost_link import request_link
@@ -267,6 +268,8 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "registration/cancel.html", {"registration": registration})
 
 
+@require_GET
+@the_same_for_everyone
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/privacy.html", {"conference": request.conference})
 

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -9,7 +10,10 @@ from agenda.models import Room, Session, SessionSpeaker, Speaker
 pytestmark = pytest.mark.django_db
 
 
-def queries_for(client, path: str) -> int:
+def queries_for(client, path: str, *, drawn: bool = True) -> int:
+    """Queries for the page, drawn afresh (`drawn`) or served as the page cache keeps it."""
+    if drawn:
+        cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200
@@ -41,3 +45,14 @@ def test_it_runs_the_same_number_of_queries_however_long_the_programme(client, c
 
     assert conference_2023.sessions.count() == 49
     assert with_forty_nine_sessions == with_nine_sessions
+
+
+PUBLIC_PAGES = ["/", "/ru/", "/kk/agenda/", "/agenda.ics", "/agenda.json", "/privacy/"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_a_kept_public_page_costs_one_query_however_long_the_programme(client, conference_2023, path):
+    add_parallel_sessions(conference_2023, 40)
+    queries_for(client, path)
+
+    assert queries_for(client, path, drawn=False) == 1  # which conference the site presents

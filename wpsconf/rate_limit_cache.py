@@ -42,7 +42,7 @@ class Outage:
             if warn:
                 self.warned_at = now
         if warn:
-            logger.warning("rate limits: the shared cache is unreachable; counting in this process meanwhile")
+            logger.warning("the shared cache is unreachable; rate limits and pages use this process's memory meanwhile")
 
 
 outage = Outage()  # one per process: every thread's cache object shares it

@@ -383,6 +383,9 @@ else:
     COUNTERS_CACHE = "default"
 # Per-visitor counters (rate limits, documents held for a form) that must not fail with Redis.
 RATELIMIT_USE_CACHE = COUNTERS_CACHE
+# The public pages drawn once for everyone (agenda.page_cache): in Redis while it answers, else
+# in this process's memory.
+PAGES_CACHE = COUNTERS_CACHE
 # Registration and "lost your link" posts per address; a delegation's shared office
 # connection registers many people, so the limit is generous.
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30/h")
