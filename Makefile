@@ -38,7 +38,8 @@ run: $(RUNTIME_STAMP)
 	@echo "  Mail:      $${EMAIL_HOST:+sent through }$${EMAIL_HOST:-written as files under var/mail/}"
 	@echo "  Organiser: DEBUG=on $(BIN)/python manage.py createsuperuser, then sign in at http://127.0.0.1:$(PORT)/admin/"
 	@echo
-	SITE_CLOCK=$${SITE_CLOCK:-$(DEMO_CLOCK)} $(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	SITE_CLOCK=$${SITE_CLOCK:-$(DEMO_CLOCK)} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(RUN_ENV) \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # With the service's own environment (DATABASE_URL, PRIVATE_MEDIA_ROOT, ...): see README, "Backups".
 backup: $(RUNTIME_STAMP)

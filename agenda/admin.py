@@ -142,7 +142,7 @@ class ConferenceZoneMixin:
 
 class MoveConferenceForm(forms.Form):
     first_day = forms.DateField(
-        label=_("new first day"),
+        label=_("New first day"),
         widget=AdminDateWidget,
         help_text=_(
             "Every time keeps its local hour: registration opening and closing, the conference and each session."

@@ -207,7 +207,7 @@ def move_action(client, conference, **data):
 def test_the_admin_action_asks_for_the_day_then_moves_everything(organiser_client, conference_2023):
     asked = move_action(organiser_client, conference_2023)
     assert asked.status_code == 200
-    assert "new first day" in asked.content.decode().lower()
+    assert "New first day" in asked.content.decode()
 
     moved = move_action(organiser_client, conference_2023, apply="1", first_day="15/10/2024")
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 DJANGO_ADMIN = (
     gettext_noop("Administration"),
+    gettext_noop("Change"),  # Django's Kazakh misspells it ("Өзгетру") on every row of the index
     gettext_noop("Empty"),
     gettext_noop("Not empty"),
     gettext_noop(

@@ -264,6 +264,10 @@ USE_TZ = True
 # The server keeps UTC; pages show each conference's own zone (agenda.middleware).
 TIME_ZONE = "UTC"
 
+# django-countries' English names, where they are not those people write (its Russian and Kazakh
+# names for these are kept in our catalogue).
+COUNTRIES_OVERRIDE = {"NR": _("Nauru"), "BS": _("Bahamas")}
+
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "ru", "kk")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)

@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import get_language, get_language_info
 
 from wpsconf import clock
@@ -27,11 +27,21 @@ def language_switcher(context) -> dict:
     }
 
 
+def with_kazakh_month_in_lower_case(text: str) -> str:
+    """Kazakh writes month names in lower case, which Django's catalogue does not."""
+    return text.lower() if get_language() == "kk" else text
+
+
 @register.filter
 def long_date(value) -> str:
-    """The localised long date; Kazakh writes month names in lower case, which Django's catalogue does not."""
-    text = formats.date_format(value, "DATE_FORMAT")
-    return text.lower() if get_language() == "kk" else text
+    """The localised long date."""
+    return with_kazakh_month_in_lower_case(formats.date_format(value, "DATE_FORMAT"))
+
+
+@register.filter
+def long_datetime(value) -> str:
+    """The localised long date and time, in the zone the page shows."""
+    return with_kazakh_month_in_lower_case(formats.date_format(timezone.localtime(value), "DATETIME_FORMAT"))
 
 
 @register.inclusion_tag("includes/demo_clock.html")
