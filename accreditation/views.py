@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,6 +14,7 @@ from accreditation.models import DOCUMENT_FIELDS, AccreditationRequest
 from agenda.middleware import presented_conference
 from registration.forms import MediaApplicantForm
 from registration.views import (
+    blank_form_page,
     closed_page,
     over_rate_limit,
     own_registration,
@@ -31,26 +33,28 @@ def apply(request: HttpRequest) -> HttpResponse:
         return closed
     if request.method == "POST" and over_rate_limit(request, "register"):
         return rate_limited(request)
-    person = MediaApplicantForm(request.POST or None)
-    details = AccreditationForm(request.POST or None, request.FILES or None)
-    held_tokens = {}
-    if request.method == "POST":
-        if all([person.is_valid(), details.is_valid()]):
-            try:
-                outcome = None
-                if not person.is_bot():
-                    outcome = services.request_accreditation(
-                        conference=conference,
-                        person=person.registration_details(),
-                        accreditation=details.accreditation_details(),
-                        language=get_language(),
-                    )
-            except ValidationError as error:  # the documents could not be stored: nothing was created
-                details.add_error(None, error)
-            else:
-                details.release_held()
-                return to_done_page(outcome)
-        held_tokens = details.hold_checked_documents(visitor=client_key(request))
+    if request.method != "POST":
+        blank = blank_form_page(conference, person=MediaApplicantForm, details=AccreditationForm)
+        documents = SimpleLazyObject(lambda: [(blank["details"][name], None) for name in DOCUMENT_FIELDS])
+        return render(request, "accreditation/apply.html", {**blank, "documents": documents})
+    person = MediaApplicantForm(request.POST)
+    details = AccreditationForm(request.POST, request.FILES)
+    if all([person.is_valid(), details.is_valid()]):
+        try:
+            outcome = None
+            if not person.is_bot():
+                outcome = services.request_accreditation(
+                    conference=conference,
+                    person=person.registration_details(),
+                    accreditation=details.accreditation_details(),
+                    language=get_language(),
+                )
+        except ValidationError as error:  # the documents could not be stored: nothing was created
+            details.add_error(None, error)
+        else:
+            details.release_held()
+            return to_done_page(outcome)
+    held_tokens = details.hold_checked_documents(visitor=client_key(request))
     documents = [(details[name], held_tokens.get(name)) for name in DOCUMENT_FIELDS]
     return render(
         request,

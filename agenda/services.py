@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from agenda.middleware import presented
 from agenda.models import Conference, Session, SessionSpeaker
 
 
@@ -83,6 +84,7 @@ def move_conference(conference: Conference, first_day: date) -> None:
         session.ends_at = shifted(session.ends_at, zone, days)
         session.updated_at = timezone.now()
     Session.objects.bulk_update(sessions, ["starts_at", "ends_at", "updated_at"])
+    public_pages_changed([conference.pk])
 
 
 def public_pages_changed(conferences: Iterable[int] | None = None) -> None:
@@ -90,3 +92,5 @@ def public_pages_changed(conferences: Iterable[int] | None = None) -> None:
     drawn anew, by every process, at their next visit (agenda.page_cache keys them by `updated_at`)."""
     changed = Conference.objects.all() if conferences is None else Conference.objects.filter(pk__in=list(conferences))
     changed.update(updated_at=timezone.now())
+    # This process reads it again once the change is committed; the others within PRESENTED_CONFERENCE_SECONDS.
+    transaction.on_commit(presented.forget)

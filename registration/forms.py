@@ -65,6 +65,8 @@ class CategoryField(BoundField):
 class DetailsForm(forms.ModelForm):
     """What a registrant may write and later correct (not the email address or the category)."""
 
+    form_tag = True  # crispy draws the <form> tag and its token around the fields
+
     class Meta:
         model = Registration
         fields = PERSONAL_FIELDS + ALL_CATEGORY_FIELDS + NEEDS_FIELDS
@@ -104,6 +106,8 @@ class DetailsForm(forms.ModelForm):
         """Built when the form is drawn, not for every post that only validates."""
         helper = FormHelper()
         helper.layout = self.layout()
+        helper.form_tag = self.form_tag
+        helper.disable_csrf = not self.form_tag  # the page's own form tag carries the token
         return helper
 
     def keep_category_fields(self) -> None:
@@ -218,6 +222,7 @@ class RegistrationForm(DetailsForm):
 
     submit_label = _("Register")
     category_known = False
+    form_tag = False  # the page writes the form tag: the fields are drawn once per language, the token each time
 
     class Meta(DetailsForm.Meta):
         fields = ("category", "email", *DetailsForm.Meta.fields)
@@ -281,4 +286,7 @@ class LostLinkForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The page writes the form tag and its token: the field is drawn once per language.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.add_input(Submit("submit", _("Send me my link")))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -74,8 +75,10 @@ def register(request: HttpRequest) -> HttpResponse:
         return closed
     if request.method == "POST" and over_rate_limit(request, "register"):
         return rate_limited(request)
-    form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return render(request, "registration/register.html", blank_form_page(conference, form=RegistrationForm))
+    form = RegistrationForm(request.POST)
+    if form.is_valid():
         if form.is_bot():
             return to_done_page(None)
         return to_done_page(
@@ -84,6 +87,13 @@ def register(request: HttpRequest) -> HttpResponse:
             )
         )
     return render(request, "registration/register.html", {"conference": conference, "form": form})
+
+
+def blank_form_page(conference: Conference, **forms: Callable) -> dict:
+    """A form page's context on a first visit: its fields are drawn once per language and kept
+    ({% cache %} in the template), so each form is built only when they are not kept yet."""
+    blank = {name: SimpleLazyObject(form) for name, form in forms.items()}
+    return {"conference": conference, "blank": True, "fragments_cache": settings.FRAGMENTS_CACHE, **blank}
 
 
 @never_cache
@@ -101,8 +111,10 @@ def lost_link(request: HttpRequest) -> HttpResponse:
     conference = presented_conference(request)
     if request.method == "POST" and over_rate_limit(request, "lost-link"):
         return rate_limited(request)
-    form = LostLinkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return render(request, "registration/lost_link.html", blank_form_page(conference, form=LostLinkForm))
+    form = LostLinkForm(request.POST)
+    if form.is_valid():
         request_link(conference=conference, email=form.cleaned_data["email"])
         return render(request, "registration/link_sent.html", {"conference": conference})
     return render(request, "registration/lost_link.html", {"conference": conference, "form": form})

@@ -64,10 +64,16 @@ def _services_for_markers(request):
 def _fresh_cache(settings):
     """Rate-limit counters start at zero in every test (in CI they would otherwise persist in Redis)."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.RATELIMIT_USE_CACHE = settings.COUNTERS_CACHE = settings.PAGES_CACHE = "default"
+    settings.RATELIMIT_USE_CACHE = settings.COUNTERS_CACHE = settings.PAGES_CACHE = settings.FRAGMENTS_CACHE = "default"
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _presented_conference_read_every_time(settings):
+    """Tests change conferences straight in the database and expect the next request to see it."""
+    settings.PRESENTED_CONFERENCE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -390,6 +390,12 @@ RATELIMIT_USE_CACHE = COUNTERS_CACHE
 # The public pages drawn once for everyone (agenda.page_cache): in Redis while it answers, else
 # in this process's memory.
 PAGES_CACHE = COUNTERS_CACHE
+# How long a process goes on presenting the conference it last read before reading it again
+# (agenda.middleware); its own saves in the admin take effect at once.
+PRESENTED_CONFERENCE_SECONDS = 2.0
+# The forms' fields drawn once per language ({% cache %} in the form pages): in each process's own
+# memory, so a new release never serves fields drawn by the one before.
+FRAGMENTS_CACHE = "process" if "process" in CACHES else "default"
 # Registration and "lost your link" posts per address; a delegation's shared office
 # connection registers many people, so the limit is generous.
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30/h")
