@@ -301,6 +301,8 @@ def test_while_postgresql_restarts_visitors_get_the_busy_page_and_the_site_recov
             assert site.get("/")[0] == 200
 
             database.stop()
+            # A process presents the conference it read last for PRESENTED_CONFERENCE_SECONDS (2 s).
+            time.sleep(2.5)
             page_status, page = site.get("/kk/")
             form_status, _form = site.get("/register/")
             health_status, health = site.get("/healthz")
