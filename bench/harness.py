@@ -112,11 +112,18 @@ def prepare_conference(seats: int) -> int:
 # Server -----------------------------------------------------------------------------------------
 
 
-def start_gunicorn(args: argparse.Namespace, env: dict[str, str], log_path: Path) -> subprocess.Popen:
+def start_gunicorn(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    log_path: Path,
+    *,
+    app: str = "wpsconf.wsgi:application",
+    port: int | None = None,
+) -> subprocess.Popen:
     command = [
         str(VENV_BIN / "gunicorn"),
-        "wpsconf.wsgi:application",
-        f"--bind={HOST}:{args.port}",
+        app,
+        f"--bind={HOST}:{port or args.port}",
         f"--workers={args.workers}",
         f"--worker-class={args.worker_class}",
         "--backlog=2048",
@@ -160,6 +167,33 @@ def stop_gunicorn(server: subprocess.Popen | None) -> None:
 
 
 # CPU accounting (Linux /proc): where a phase's processor time went -------------------------------
+
+
+def worker_pids(server_pid: int) -> list[int]:
+    """The gunicorn master's children: the workers that serve the requests."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if int(text[text.rindex(")") + 2 :].split()[1]) == server_pid:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds these processes have used so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/stat").read_text()
+        except OSError as error:
+            raise RuntimeError(f"gunicorn worker {pid} is gone: a worker restarted during the run") from error
+        fields = text[text.rindex(")") + 2 :].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def cpu_snapshot(server_pid: int) -> dict[str, float]:

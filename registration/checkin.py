@@ -11,17 +11,19 @@ finds it done (amber).
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core import signing
-from django.db.models import Count, Q, QuerySet
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import Conference
 from registration.audit import Reason, record_changes
-from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, IdentityCorrection, Registration
+from registration.models import REFERENCE_ALPHABET, REFERENCE_LENGTH, DoorCount, IdentityCorrection, Registration
 from wpsconf import clock
 from wpsconf.search import every_word, folded
 
@@ -140,9 +142,11 @@ def confirm_id_checked(confirmation: str, *, conference: Conference, by) -> Answ
 
 def admit(registration: Registration, conference: Conference, *, by, welcome: str) -> Answer:
     # The condition makes it atomic: of two simultaneous scans, one updates the row.
-    checked = Registration.objects.filter(
-        pk=registration.pk, status=Status.CONFIRMED, checked_in_at__isnull=True
-    ).update(checked_in_at=timezone.now(), checked_in_by=by)
+    with transaction.atomic():
+        checked = Registration.objects.filter(
+            pk=registration.pk, status=Status.CONFIRMED, checked_in_at__isnull=True
+        ).update(checked_in_at=timezone.now(), checked_in_by=by)
+        DoorCount.objects.add(conference.pk, checked_in=checked)
     registration = people(conference).get(pk=registration.pk)
     if checked:
         record_changes([registration], Reason.CHECKED_IN, by=by)
@@ -152,21 +156,29 @@ def admit(registration: Registration, conference: Conference, *, by, welcome: st
     return Answer(Light.RED, refusal(registration) or _("Not confirmed yet."), registration)
 
 
+@transaction.atomic
 def undo_check_ins(registrations: QuerySet, *, by) -> int:
     """Organisers' undo, for a mistaken scan; how many were undone."""
-    ids = list(registrations.filter(checked_in_at__isnull=False).values_list("pk", flat=True))
+    # Locked first: of two organisers undoing the same check-in at once, one takes it off the count.
+    undone = list(
+        Registration.objects.filter(pk__in=registrations.filter(checked_in_at__isnull=False).values("pk"))
+        .select_for_update()
+        .filter(checked_in_at__isnull=False)
+        .order_by()
+        .values_list("pk", "conference_id", "status")
+    )
+    ids = [pk for pk, _conference, _status in undone]
     Registration.objects.filter(pk__in=ids).update(checked_in_at=None, checked_in_by=None)
+    counted = Counter(conference for _pk, conference, status in undone if status == Status.CONFIRMED)
+    for conference_id, people in counted.items():
+        DoorCount.objects.add(conference_id, checked_in=-people)
     record_changes(Registration.objects.filter(pk__in=ids), Reason.CHECK_IN_UNDONE, by=by)
     return len(ids)
 
 
 def counts(conference: Conference) -> dict[str, int]:
-    """Checked in, out of the people expected (everyone confirmed)."""
-    confirmed = Q(status=Status.CONFIRMED)
-    return conference.registrations.aggregate(
-        checked_in=Count("pk", filter=confirmed & Q(checked_in_at__isnull=False)),
-        expected=Count("pk", filter=confirmed),
-    )
+    """Checked in, out of the people expected (everyone confirmed): kept, not counted at each scan."""
+    return DoorCount.objects.counts(conference)
 
 
 # Door staff sign in without a second factor, on shared phones: a search finds someone they

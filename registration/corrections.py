@@ -20,7 +20,7 @@ from django_countries.fields import Country, CountryField
 from outbox.services import queue_email
 from registration.audit import Reason
 from registration.models import EmailKind, IdentityCorrection, Registration
-from registration.seats import locked_registration
+from registration.seats import count_at_the_door, door_counts, locked_registration
 from wpsconf.storage import private_storage, random_name
 
 Status = IdentityCorrection.Status
@@ -110,10 +110,12 @@ def write_correction(registration: Registration, proposed: dict, photo_name: str
         returned_to_review=returned,
     )
     if returned:
+        was = door_counts(registration)
         registration.status = Registration.Status.PENDING  # the seat stays taken; the badge waits
         registration.status_changed_at = timezone.now()
         registration._change_reason = Reason.CORRECTION_REQUESTED  # django-simple-history's way
         registration.save(update_fields=["status", "status_changed_at"])
+        count_at_the_door(registration, was)
     return correction
 
 
@@ -166,6 +168,7 @@ def close(correction: IdentityCorrection, registration: Registration, status: st
     correction.decided_by = by
     correction.photo = ""  # a photo not taken over is deleted once this commits (django-cleanup)
     correction.save(update_fields=["status", "decided_at", "decided_by", "reason", "photo"])
+    was = door_counts(registration)
     if correction.returned_to_review and registration.status == Registration.Status.PENDING:
         registration.status = Registration.Status.CONFIRMED
         registration.status_changed_at = now
@@ -173,6 +176,7 @@ def close(correction: IdentityCorrection, registration: Registration, status: st
     if by is not None:
         registration._history_user = by
     registration.save()
+    count_at_the_door(registration, was)
 
 
 def replace_badge_photo(registration: Registration, correction: IdentityCorrection, *, by) -> None:

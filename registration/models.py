@@ -3,8 +3,8 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -174,6 +174,11 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.full_name}"
+
+    @property
+    def counted_at_the_door(self) -> bool:
+        """In the door's count: confirmed, and checked in."""
+        return self.status == self.Status.CONFIRMED and self.checked_in_at is not None
 
     @property
     def full_name(self) -> str:
@@ -361,3 +366,69 @@ class BadgeSheet(models.Model):
 
     def __str__(self) -> str:
         return _("Badges for %(count)d people") % {"count": self.people}
+
+
+class DoorCountManager(models.Manager):
+    def add(self, conference_id: int, *, checked_in: int = 0, expected: int = 0) -> None:
+        """Count a change in the people checked in or expected; call in the transaction that made it, after it.
+
+        F() makes simultaneous scans at several doors each add their own; a conference without its
+        row yet starts from a count of the registrations, in which this transaction's change is.
+        """
+        if not (checked_in or expected):
+            return
+        change = {"checked_in": F("checked_in") + checked_in, "expected": F("expected") + expected}
+        if self.filter(conference_id=conference_id).update(**change):
+            return
+        _row, created = self.get_or_create(conference_id=conference_id, defaults=counted_at_the_door(conference_id))
+        if not created:  # made meanwhile by another transaction, which could not see this change
+            self.filter(conference_id=conference_id).update(**change)
+
+    def counts(self, conference: Conference) -> dict[str, int]:
+        """Checked in, out of the people expected (everyone confirmed)."""
+        found = self.filter(conference=conference).values("checked_in", "expected").first()
+        if found is None:
+            row, _created = self.get_or_create(conference=conference, defaults=counted_at_the_door(conference.pk))
+            found = {"checked_in": row.checked_in, "expected": row.expected}
+        return found
+
+    def recount(self, conference_id: int) -> dict[str, int]:
+        """The counts made again from the registrations, after a change that did not go through the
+        site (SQL, a restored table). The row is locked before counting: a change still in progress
+        then adds itself after the count, which cannot see it."""
+        with transaction.atomic():
+            self.get_or_create(conference_id=conference_id, defaults=counted_at_the_door(conference_id))
+            self.select_for_update().get(conference_id=conference_id)
+            counted = counted_at_the_door(conference_id)
+            self.filter(conference_id=conference_id).update(**counted)
+        return counted
+
+
+def counted_at_the_door(conference_id: int) -> dict[str, int]:
+    """The door's counts from the registrations themselves: the confirmed people, and those of them checked in."""
+    confirmed = Q(status=Registration.Status.CONFIRMED)
+    return Registration.objects.filter(conference_id=conference_id).aggregate(
+        checked_in=Count("pk", filter=confirmed & Q(checked_in_at__isnull=False)),
+        expected=Count("pk", filter=confirmed),
+    )
+
+
+class DoorCount(models.Model):
+    """How many of a conference's people are expected at the door (confirmed) and how many of them
+    are checked in, kept by every change to either (`DoorCount.objects.add`), so that the door
+    shows them after each scan without counting the registrations."""
+
+    conference = models.OneToOneField(
+        Conference, on_delete=models.CASCADE, related_name="+", verbose_name=_("conference")
+    )
+    checked_in = models.IntegerField(_("checked in"), default=0)
+    expected = models.IntegerField(_("expected"), default=0)
+
+    objects = DoorCountManager()
+
+    class Meta:
+        verbose_name = _("door count")
+        verbose_name_plural = _("door counts")
+
+    def __str__(self) -> str:
+        return f"door count {self.conference_id}: {self.checked_in} of {self.expected}"

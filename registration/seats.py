@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from agenda.models import Conference
 from outbox.services import queue_email
-from registration.models import EmailKind, IdentityCorrection, Registration
+from registration.models import DoorCount, EmailKind, IdentityCorrection, Registration
 
 Status = Registration.Status
 MEDIA = Registration.Category.MEDIA
@@ -154,6 +154,7 @@ def registered_address(conference: Conference, email: str) -> Registration | Non
 
 def change_status(registration: Registration, status: str, *, kind: str, notify: bool = True, **fields) -> Registration:
     """The new status, recorded in the audit history under the email it sends, and (`notify`) that email."""
+    was = door_counts(registration)
     registration.status = status
     registration.status_changed_at = timezone.now()
     if status == Status.CONFIRMED and registration.vetted_at is None:
@@ -161,7 +162,9 @@ def change_status(registration: Registration, status: str, *, kind: str, notify:
     for name, value in fields.items():
         setattr(registration, name, value)
     registration._change_reason = kind
-    registration.save()
+    with transaction.atomic(savepoint=False):
+        registration.save()
+        count_at_the_door(registration, was)
     if registration.is_closed:
         # Nobody is left to correct: a correction waiting for review goes with the place.
         registration.corrections.filter(status=IdentityCorrection.Status.PENDING).update(
@@ -170,6 +173,17 @@ def change_status(registration: Registration, status: str, *, kind: str, notify:
     if notify:
         queue_email(registration, kind)
     return registration
+
+
+def door_counts(registration: Registration) -> tuple[int, int]:
+    """What this person adds to the door's counts: (checked in, expected)."""
+    return int(registration.counted_at_the_door), int(registration.status == Status.CONFIRMED)
+
+
+def count_at_the_door(registration: Registration, was: tuple[int, int]) -> None:
+    """After a change of status: the door's counts follow (a checked-in person cancelled leaves them)."""
+    checked_in, expected = door_counts(registration)
+    DoorCount.objects.add(registration.conference_id, checked_in=checked_in - was[0], expected=expected - was[1])
 
 
 def fill_free_seats(conference: Conference, *, media: bool, passing_over: Collection[int] = ()) -> list[Registration]:

@@ -20,8 +20,8 @@ from outbox.models import OutgoingEmail
 from outbox.services import queue_copy, queue_email
 from registration import seats
 from registration.audit import Reason
+from registration.models import DoorCount, IdentityCorrection, LinkRequest, Registration
 from registration.models import EmailKind as Kind
-from registration.models import IdentityCorrection, LinkRequest, Registration
 from wpsconf import clock
 
 Status = Registration.Status
@@ -73,6 +73,8 @@ def register_attendee(
             )
             registration._change_reason = Reason.REGISTERED  # django-simple-history's documented way
             registration.save(force_insert=True)
+            if status == Status.CONFIRMED:
+                DoorCount.objects.add(conference.pk, expected=1)
             if along_with:
                 along_with(registration)
             queue_email(registration, first_email[status])

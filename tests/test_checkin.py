@@ -1,16 +1,18 @@
 """The door: signed codes, who may come in, one green for two simultaneous scans, and who may use it."""
 
+import io
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from accreditation import services as accreditation_services
-from registration import checkin, services
-from registration.models import Registration
+from registration import checkin, corrections, erasure, services
+from registration.models import DoorCount, Registration, counted_at_the_door
 from tests import factories
 from tests.concurrency import run_together
 from tests.factories import apply_for_accreditation, register, sign_in, staff_member
@@ -111,11 +113,12 @@ def test_two_doors_scanning_one_badge_at_once_give_one_green_and_one_amber(confe
     code = checkin.badge_code(register(conference, "aigerim@example.org"))
 
     for _round in range(5):
-        Registration.objects.update(checked_in_at=None, checked_in_by=None)
+        checkin.undo_check_ins(Registration.objects.all(), by=None)
         answers = run_together(
             [lambda by=by: checkin.check_in(code, conference=conference, by=by) for by in (door_one, door_two)]
         )
         assert sorted(answer.light for answer in answers) == [Light.AMBER, Light.GREEN]
+        assert checkin.counts(conference)["checked_in"] == 1
 
 
 def test_the_count_and_the_search(conference, door_staff):
@@ -277,3 +280,110 @@ def test_a_refused_answer_shows_no_photo(client, conference, door_staff):
 
     assert answer["light"] == "red"  # not approved yet
     assert answer["photo"] == ""
+
+
+# --- the count the door shows, kept rather than counted at each scan ------------------------------------------
+
+
+def kept_count(conference) -> int:
+    """How many the door shows checked in, after checking both its counts against the registrations."""
+    shown = checkin.counts(conference)
+    assert shown == counted_at_the_door(conference.pk)
+    return shown["checked_in"]
+
+
+def test_the_kept_count_follows_check_ins_and_their_undo(organiser_client, conference, door_staff):
+    aigerim = register(conference, "aigerim@example.org")
+    dana = register(conference, "dana@example.org")
+    assert kept_count(conference) == 0
+
+    checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door_staff)
+    checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door_staff)  # amber: counted once
+    asked = checkin.check_in(dana.reference, conference=conference, by=door_staff)
+    assert kept_count(conference) == 1
+    checkin.confirm_id_checked(asked.confirmation, conference=conference, by=door_staff)
+    assert kept_count(conference) == 2
+
+    organiser_client.post(
+        reverse("admin:registration_registration_changelist"),
+        {"action": "undo_check_in", "_selected_action": [aigerim.pk]},
+    )
+    assert kept_count(conference) == 1
+    assert checkin.undo_check_ins(Registration.objects.filter(pk=aigerim.pk), by=None) == 0  # nothing left to undo
+    assert kept_count(conference) == 1
+
+
+def test_the_kept_count_follows_a_checked_in_persons_status(conference, door_staff):
+    aigerim = register(conference, "aigerim@example.org")
+    dana = register(conference, "dana@example.org")
+    for person in (aigerim, dana):
+        checkin.check_in(checkin.badge_code(person), conference=conference, by=door_staff)
+    assert checkin.counts(conference) == {"checked_in": 2, "expected": 2}
+
+    correction = corrections.request_correction(Registration.objects.get(pk=dana.pk), proposed={"position": "Speaker"})
+    assert checkin.counts(conference) == {"checked_in": 1, "expected": 1}  # back in review: not confirmed
+    corrections.accept_correction(correction, by=None)
+    assert checkin.counts(conference) == {"checked_in": 2, "expected": 2}
+
+    services.cancel_registration(Registration.objects.get(pk=aigerim.pk))
+    assert checkin.counts(conference) == {"checked_in": 1, "expected": 1}
+    assert kept_count(conference) == 1
+
+
+def test_the_expected_count_follows_approval_and_the_waiting_list(conference):
+    conference.requires_approval = True
+    conference.save()
+    aigerim = register(conference, "aigerim@example.org")
+    assert checkin.counts(conference) == {"checked_in": 0, "expected": 0}  # pending: not expected yet
+
+    services.approve_registration(aigerim)
+    assert checkin.counts(conference) == {"checked_in": 0, "expected": 1}
+    services.waitlist_registration(Registration.objects.get(pk=aigerim.pk))
+    assert checkin.counts(conference) == {"checked_in": 0, "expected": 0}
+    assert kept_count(conference) == 0
+
+
+def test_erasure_before_the_conference_takes_the_person_off_the_count(conference, door_staff):
+    aigerim = register(conference, "aigerim@example.org")
+    checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door_staff)
+    assert kept_count(conference) == 1
+
+    erasure.erase_on_request(Registration.objects.get(pk=aigerim.pk))
+
+    assert kept_count(conference) == 0
+
+
+def test_a_missing_count_starts_from_the_registrations_and_the_command_repairs_one(conference, door_staff):
+    aigerim = register(conference, "aigerim@example.org")
+    register(conference, "dana@example.org")
+    checkin.check_in(checkin.badge_code(aigerim), conference=conference, by=door_staff)
+    DoorCount.objects.all().delete()  # as after the migration, with people already checked in
+
+    assert checkin.counts(conference) == {"checked_in": 1, "expected": 2}
+
+    register(conference, "erik@example.org")
+    assert checkin.counts(conference) == {"checked_in": 1, "expected": 3}
+    DoorCount.objects.update(checked_in=7, expected=9)  # changed behind the site's back
+    call_command("recount_door", conference.slug, stdout=io.StringIO())
+    assert kept_count(conference) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_four_doors_scanning_different_badges_at_once_keep_the_count_exact(conference, roles):
+    conference.capacity = 40
+    conference.save()
+    doors = [User.objects.create_user(f"door{n}", password=PASSWORD) for n in range(4)]
+    codes = [checkin.badge_code(register(conference, f"guest{n}@example.org")) for n in range(40)]
+    DoorCount.objects.all().delete()  # the first scans also race to create the count
+
+    for start in range(0, 40, 4):
+        answers = run_together(
+            [
+                lambda by=by, code=code: checkin.check_in(code, conference=conference, by=by)
+                for by, code in zip(doors, codes[start : start + 4], strict=True)
+            ]
+        )
+        assert [answer.light for answer in answers] == [Light.GREEN] * 4
+        assert checkin.counts(conference) == {"checked_in": start + 4, "expected": 40}
+    assert counted_at_the_door(conference.pk) == {"checked_in": 40, "expected": 40}
