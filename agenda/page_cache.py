@@ -1,9 +1,10 @@
 """Public pages that are the same for every visitor, rendered once and served from the cache.
 
-A page is kept under its conference, the conference's `updated_at`, its language and its path.
-Every change an organiser makes to what these pages show moves `updated_at`
-(`services.public_pages_changed`), so a stale copy is never looked up again: no process has
-to be told, whether the cache is Redis or each process's own memory.
+A page is kept under its conference, the conference's `updated_at`, its language and its path,
+in the shared cache (Redis) for every process and in the process's own memory, read first (a
+round trip to Redis costs more than the rest of a kept page). Every change an organiser makes
+to what these pages show moves `updated_at` (`services.public_pages_changed`), so a stale copy
+is never looked up again, in either: no process has to be told.
 
 A page also changes with the clock: registration opens and closes, the conference starts and
 ends, and on the day the programme's "now" and "next" move on at every session's start and end.
@@ -60,8 +61,21 @@ class Copy:
         return response
 
 
-def page_cache():
-    return caches[settings.PAGES_CACHE]
+def kept_copy(key: str) -> "Copy | None":
+    """This process's own copy first, else the one another process drew (the shared cache)."""
+    local = caches[settings.PROCESS_CACHE]
+    kept = local.get(key)
+    if kept is None and settings.PAGES_CACHE != settings.PROCESS_CACHE:
+        kept = caches[settings.PAGES_CACHE].get(key)
+        if kept is not None:
+            local.set(key, kept, KEPT_FOR)
+    return kept
+
+
+def keep(key: str, copy: "Copy") -> None:
+    caches[settings.PROCESS_CACHE].set(key, copy, KEPT_FOR)
+    if settings.PAGES_CACHE != settings.PROCESS_CACHE:
+        caches[settings.PAGES_CACHE].set(key, copy, KEPT_FOR)
 
 
 def key_for(conference: Conference, language: str, path: str) -> str:
@@ -119,15 +133,14 @@ def the_same_for_everyone(view: Callable[..., HttpResponse]) -> Callable[..., Ht
             return view(request, *args, **kwargs)
         key = key_for(conference, get_language(), request.path)
         now = clock.now()
-        cache = page_cache()
-        kept = cache.get(key)
+        kept = kept_copy(key)
         if isinstance(kept, Copy) and kept.is_true_at(now):
             return kept.response()
         response = view(request, *args, **kwargs)
         if carries_nothing_of_its_visitor(response):
             true_from, true_until = span_around(moments_that_change_pages(conference), now)
             headers = tuple((name, response[name]) for name in KEPT_HEADERS if response.has_header(name))
-            cache.set(key, Copy(response.content, response.status_code, headers, true_from, true_until), KEPT_FOR)
+            keep(key, Copy(response.content, response.status_code, headers, true_from, true_until))
         return response
 
     return cached_view

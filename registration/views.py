@@ -93,7 +93,7 @@ def blank_form_page(conference: Conference, **forms: Callable) -> dict:
     """A form page's context on a first visit: its fields are drawn once per language and kept
     ({% cache %} in the template), so each form is built only when they are not kept yet."""
     blank = {name: SimpleLazyObject(form) for name, form in forms.items()}
-    return {"conference": conference, "blank": True, "fragments_cache": settings.FRAGMENTS_CACHE, **blank}
+    return {"conference": conference, "blank": True, "process_cache": settings.PROCESS_CACHE, **blank}
 
 
 @never_cache

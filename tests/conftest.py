@@ -64,7 +64,7 @@ def _services_for_markers(request):
 def _fresh_cache(settings):
     """Rate-limit counters start at zero in every test (in CI they would otherwise persist in Redis)."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.RATELIMIT_USE_CACHE = settings.COUNTERS_CACHE = settings.PAGES_CACHE = settings.FRAGMENTS_CACHE = "default"
+    settings.RATELIMIT_USE_CACHE = settings.COUNTERS_CACHE = settings.PAGES_CACHE = settings.PROCESS_CACHE = "default"
     from django.core.cache import cache
 
     cache.clear()

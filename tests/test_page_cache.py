@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agenda.models import DialogueChair, NationalActionPlan, Session, Speaker
+from agenda.page_cache import key_for
 from tests.factories import sign_in
 from tests.test_programme_admin import session_form
 
@@ -177,3 +178,42 @@ def test_moving_the_conference_shows_at_once(organiser_client, visitor, conferen
     )
 
     assert "15 October 2024" in visit(visitor, "/")[0]
+
+
+@pytest.fixture
+def shared_and_own_memory(settings):
+    """As deployed: a shared cache (Redis) and each process's own memory, here two separate ones."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
+        "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "own"},
+    }
+    settings.PAGES_CACHE, settings.PROCESS_CACHE = "default", "process"
+    from django.core.cache import caches
+
+    yield caches["default"], caches["process"]
+    caches["default"].clear()
+    caches["process"].clear()
+
+
+def test_a_process_serves_the_copy_another_drew_and_keeps_its_own(client, conference_2023, shared_and_own_memory):
+    shared, own = shared_and_own_memory
+    drawn, _queries = visit(client, "/agenda/")
+    own.clear()  # another process: nothing of its own yet
+
+    page, queries = visit(client, "/agenda/")
+
+    assert (page, queries) == (drawn, 1)
+    conference_2023.refresh_from_db()
+    assert own.get(key_for(conference_2023, "en", "/agenda/")) is not None  # its own, for the next visitor
+    shared.clear()
+    assert visit(client, "/agenda/") == (drawn, 1)
+
+
+def test_a_change_reaches_a_process_holding_its_own_copy(
+    organiser_client, visitor, conference_2023, shared_and_own_memory
+):
+    kept(visitor, "/")
+
+    organiser_client.post(reverse("admin:agenda_dialoguechair_add"), {"year": "2024", "country": "KG"})
+
+    assert "2024" in visit(visitor, "/")[0]

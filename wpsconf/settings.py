@@ -393,9 +393,10 @@ PAGES_CACHE = COUNTERS_CACHE
 # How long a process goes on presenting the conference it last read before reading it again
 # (agenda.middleware); its own saves in the admin take effect at once.
 PRESENTED_CONFERENCE_SECONDS = 2.0
-# The forms' fields drawn once per language ({% cache %} in the form pages): in each process's own
-# memory, so a new release never serves fields drawn by the one before.
-FRAGMENTS_CACHE = "process" if "process" in CACHES else "default"
+# Each process's own memory: the forms' fields drawn once per language ({% cache %} in the form
+# pages; a new release never serves fields drawn by the one before) and its own copies of the
+# public pages, read before the shared ones.
+PROCESS_CACHE = "process" if "process" in CACHES else "default"
 # Registration and "lost your link" posts per address; a delegation's shared office
 # connection registers many people, so the limit is generous.
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30/h")
