@@ -24,6 +24,7 @@ from delegations import mail
 from delegations.mail import Kind
 from delegations.models import Delegation, DelegationMember, FocalPointLinkRequest
 from outbox.models import OutgoingEmail
+from registration import corrections
 from registration import services as registration_services
 from registration.models import Registration
 from wpsconf.storage import private_storage, random_name
@@ -113,6 +114,15 @@ def update_member(member: DelegationMember, *, values: dict, is_head: bool) -> N
             member.is_head = False
             member.save(update_fields=["is_head"])
         back_to_review(delegation)  # the badge says who heads the delegation
+
+
+@transaction.atomic
+def correct_member(member: DelegationMember, *, proposed: dict) -> None:
+    """Who a confirmed member is changes as a registrant's correction does: organisers review it,
+    and the member's place is back under review meanwhile (registration.corrections)."""
+    delegation = locked(member.delegation)
+    refuse_unless_open(delegation)
+    corrections.request_correction(member.registration, proposed=proposed)
 
 
 @transaction.atomic

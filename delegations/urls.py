@@ -10,5 +10,6 @@ urlpatterns = [
     path("delegation/<slug:token>/", views.focal_point, name="focal-point"),
     path("delegation/<slug:token>/submit/", views.submit, name="submit"),
     path("delegation/<slug:token>/members/<str:reference>/", views.member, name="member"),
+    path("delegation/<slug:token>/members/<str:reference>/correction/", views.correct_member, name="correct-member"),
     path("delegation/<slug:token>/members/<str:reference>/remove/", views.remove_member, name="remove-member"),
 ]

@@ -12,7 +12,7 @@ from delegations import services
 from delegations.forms import DelegationRequestForm, LetterForm, MemberForm, member_form_class
 from delegations.lost_link import request_link
 from delegations.models import Delegation, DelegationMember
-from registration.forms import LostLinkForm
+from registration.forms import CorrectionForm, LostLinkForm
 from registration.views import over_rate_limit, rate_limited
 
 
@@ -130,6 +130,39 @@ def member(request: HttpRequest, token: str, reference: str) -> HttpResponse:
         render(
             request,
             "delegations/member.html",
+            {"delegation": delegation, "conference": delegation.conference, "member": membership, "form": form},
+        )
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def correct_member(request: HttpRequest, token: str, reference: str) -> HttpResponse:
+    """Who a confirmed member is, corrected for the organisers' review, as the member would from their own page."""
+    delegation = own_delegation(token)
+    membership = own_member(delegation, reference)
+    registration = membership.registration
+    if registration.is_closed or not registration.identity_is_frozen:
+        return redirect("delegations:member", token=delegation.token, reference=reference)
+    form = CorrectionForm(request.POST or None, instance=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_member(membership, proposed=form.proposed())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The correction has been sent: the organisers will review it, "
+                    "and the member's badge waits until then."
+                ),
+            )
+            return to_focal_point_page(delegation)
+    return noindex(
+        render(
+            request,
+            "delegations/member_correction.html",
             {"delegation": delegation, "conference": delegation.conference, "member": membership, "form": form},
         )
     )

@@ -303,3 +303,25 @@ def test_the_quota_cannot_go_below_the_seats_held(organiser_client, conference_2
     assert "2 members hold a seat" in response.text
     kazakhstan.refresh_from_db()
     assert kazakhstan.quota == 3
+
+
+def test_who_a_confirmed_member_is_changes_through_a_reviewed_correction(client, conference_2023):
+    kazakhstan = delegation(conference_2023)
+    member = add(kazakhstan)
+    services.replace_letter(kazakhstan, ContentFile(pdf_bytes(), name="letter.pdf"))
+    services.approve(services.submit(kazakhstan))
+    page = f"{page_of(kazakhstan)}members/{member.reference}/"
+    assert "correction/" in client.get(page).text
+
+    details = registration_details(last_name="Қасымқызы")
+    fields = {name: details[name] for name in ("honorific", "first_name", "last_name", "organisation", "position")}
+    response = client.post(
+        f"{page}correction/", {**fields, "country": "KZ", "parliament": details["parliament"], "chamber": "upper"}
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.last_name == "Қасымова"  # unchanged until the organisers accept it
+    assert member.status == Registration.Status.PENDING
+    correction = member.corrections.get()
+    assert correction.after == {"last_name": "Қасымқызы"}
