@@ -325,3 +325,17 @@ def test_who_a_confirmed_member_is_changes_through_a_reviewed_correction(client,
     assert member.status == Registration.Status.PENDING
     correction = member.corrections.get()
     assert correction.after == {"last_name": "Қасымқызы"}
+
+
+def test_organisers_see_the_focal_points_emails_in_the_outbox(organiser_client, conference_2023):
+    kazakhstan = delegation(conference_2023)
+    services.invite(kazakhstan)
+    email = OutgoingEmail.objects.get(kind=Kind.INVITED)
+
+    listing = organiser_client.get("/admin/outbox/outgoingemail/")
+    shown = organiser_client.get(f"/admin/outbox/outgoingemail/{email.pk}/change/")
+
+    assert listing.status_code == 200
+    assert "Delegation: invitation to the focal point" in listing.text
+    assert shown.status_code == 200
+    assert kazakhstan.token not in shown.text  # the link is blanked out for staff, as personal links are
