@@ -113,7 +113,7 @@ def register_on_behalf(
                 consent_given_at=timezone.now(),
                 **details,
             )
-            registration._change_reason = Reason.REGISTERED
+            registration._change_reason = Reason.REGISTERED_ON_BEHALF
             registration.save(force_insert=True)
             along_with(registration)
             return registration

@@ -319,3 +319,9 @@ def test_a_focal_point_reads_their_emails_in_their_language_and_in_order(
     assert len(to_focal_point) == 2
     assert f"/kk/delegation/{kazakhstan.token}/" in to_focal_point[0].body
     assert OutgoingEmail.objects.filter(to="focal@example.kz", status="sent").count() == 2
+
+
+def test_the_audit_history_says_who_registered_a_member(conference_2023):
+    member = add(delegation(conference_2023))
+
+    assert member.history.get().history_change_reason == "registered_on_behalf"
