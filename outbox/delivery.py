@@ -49,9 +49,9 @@ def retry_delay(attempts: int) -> int:
     return min(FIRST_RETRY_SECONDS * 2 ** (attempts - 1), LONGEST_WAIT_SECONDS)
 
 
-def write_into(email: OutgoingEmail) -> None:
+def write_into(email: OutgoingEmail, recipient=None) -> None:
     """Fill in what the email says, in its recipient's language (kept as the record of what was sent)."""
-    for field, value in kinds.write(email.recipient, email.kind).items():
+    for field, value in kinds.write(recipient or email.recipient, email.kind).items():
         setattr(email, field, value)
 
 
@@ -61,8 +61,10 @@ def due(now) -> Q:
 
 def claim(email_id: int, now) -> bool:
     """Mark the row in flight if it is queued, due, and first in its recipient's line."""
+    # The same person: the same recipient row, or, for an addressee with none, the same address.
+    same_person = Q(recipient_id=OuterRef("recipient_id")) | Q(recipient__isnull=True, to=OuterRef("to"))
     earlier_unsent = OutgoingEmail.objects.filter(
-        recipient_id=OuterRef("recipient_id"), pk__lt=OuterRef("pk"), status__in=(Status.QUEUED, Status.SENDING)
+        same_person, pk__lt=OuterRef("pk"), status__in=(Status.QUEUED, Status.SENDING)
     )
     claimed = (
         OutgoingEmail.objects.filter(due(now), pk=email_id, status=Status.QUEUED)
@@ -119,8 +121,9 @@ def finish(email: OutgoingEmail, status: str, *, error: Exception | None = None,
         logger.error("email %s failed after %s attempts: %s", email.pk, email.attempts, fields["last_error"])
     else:
         logger.info("email %s sent (%s)", email.pk, email.kind)
+    same_person = Q(recipient_id=email.recipient_id) if email.recipient_id else Q(recipient__isnull=True, to=email.to)
     return (
-        OutgoingEmail.objects.filter(due(timezone.now()), recipient_id=email.recipient_id, status=Status.QUEUED)
+        OutgoingEmail.objects.filter(same_person, due(timezone.now()), status=Status.QUEUED)
         .order_by("pk")
         .values_list("pk", flat=True)
         .first()

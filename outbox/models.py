@@ -10,7 +10,9 @@ class OutgoingEmail(models.Model):
     """One email to one person: written with the change that causes it, sent by a Celery task.
 
     The person is a row of the model OUTBOX_RECIPIENT_MODEL names (a registration), which has
-    `email` and `language`; the outbox reads nothing else of it.
+    `email` and `language`; the outbox reads nothing else of it. Someone who is no such row
+    (a delegation's focal point, the organisers' own address) gets emails with no recipient
+    row, written when they are queued (`services.Addressee`); their order is kept by address.
     """
 
     class Status(models.TextChoices):
@@ -23,6 +25,8 @@ class OutgoingEmail(models.Model):
         settings.OUTBOX_RECIPIENT_MODEL,
         on_delete=models.CASCADE,
         related_name="emails",
+        null=True,
+        blank=True,
         db_column="registration_id",  # the table's column from before the outbox was an app of its own
         verbose_name=_("to whom"),
     )
@@ -51,7 +55,11 @@ class OutgoingEmail(models.Model):
         verbose_name = _("email")
         verbose_name_plural = _("emails")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outgoing_email_due_idx"),
+            # An addressee's earlier emails, found by address: only the few rows with no recipient.
+            models.Index(fields=["to"], condition=Q(recipient__isnull=True), name="outgoing_email_addressee_idx"),
+        ]
         constraints = [
             # However often the run that queues it fires, such an email goes once to each person.
             models.UniqueConstraint(

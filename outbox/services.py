@@ -1,7 +1,10 @@
 """Queuing email: the row is written in the caller's transaction, its send task queued once that commits."""
 
 import logging
+from dataclasses import dataclass
 
+from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -16,16 +19,37 @@ Status = OutgoingEmail.Status
 ANONYMISED_ADDRESS = "anonymised@invalid.example"
 
 
-def queue_email(recipient, kind: str, *, once: str = "") -> OutgoingEmail:
+@dataclass(frozen=True)
+class Addressee:
+    """Someone who is not a row of OUTBOX_RECIPIENT_MODEL: an address, a language, and what the
+    email is about (handed to the kind's writer, which runs when the email is queued)."""
+
+    email: str
+    language: str
+    about: object = None
+
+
+def queue_email(recipient, kind: str, *, once: str = "") -> OutgoingEmail | None:
     """The row says who gets which email; it is written when it is sent, so the transaction
-    (which may hold the conference's seat lock) stays short, except for the kinds written at once.
+    (which may hold the conference's seat lock) stays short, except for the kinds written at once
+    and the emails to an `Addressee`, which are written now.
 
     `once`: a name under which this recipient gets at most one email (a reminder); a second
-    raises IntegrityError.
+    raises IntegrityError. Someone with no address (a delegation member who has none) gets
+    nothing, and None is returned.
     """
-    email = OutgoingEmail(recipient=recipient, kind=kind, to=recipient.email, language=recipient.language, once=once)
-    if kinds.is_written_at_once(kind):
-        write_into(email)
+    if not recipient.email:
+        return None
+    is_row = isinstance(recipient, apps.get_model(settings.OUTBOX_RECIPIENT_MODEL))
+    email = OutgoingEmail(
+        recipient=recipient if is_row else None,
+        kind=kind,
+        to=recipient.email,
+        language=recipient.language,
+        once=once,
+    )
+    if not is_row or kinds.is_written_at_once(kind):
+        write_into(email, recipient)
     email.save()
     schedule_send(email.pk)
     return email
@@ -77,9 +101,11 @@ def retry_failed(emails) -> int:
     return len(ids)
 
 
-def forget_emails_to(recipient_ids) -> None:
-    """Erasure: nothing more goes to these people, and what was sent keeps no personal data."""
-    emails = OutgoingEmail.objects.filter(recipient_id__in=recipient_ids)
+def forget_emails_to(recipient_ids=(), *, addresses=()) -> None:
+    """Erasure: nothing more goes to these people (or these addressees), and what was sent keeps no personal data."""
+    emails = OutgoingEmail.objects.filter(recipient_id__in=recipient_ids) | OutgoingEmail.objects.filter(
+        recipient__isnull=True, to__in=addresses
+    )
     emails.filter(status=Status.QUEUED).update(status=Status.FAILED, next_attempt_at=None)
     emails.update(
         to=ANONYMISED_ADDRESS, subject="", body_text="", body_html="", calendar="", reply_to="", last_error="anonymised"

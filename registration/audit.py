@@ -16,6 +16,7 @@ from registration.models import EmailKind, Registration
 
 class Reason(TextChoices):
     REGISTERED = "registered", _("Registered")
+    REGISTERED_ON_BEHALF = "registered_on_behalf", _("Registered by a delegation's focal point")
     REGISTRANT = "registrant", _("Details changed by the registrant")
     CORRECTION_REQUESTED = "correction_requested", _("Correction of identity sent for review")
     CORRECTION_ACCEPTED = "correction_accepted", _("Correction of identity accepted")

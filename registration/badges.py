@@ -12,7 +12,7 @@ which has every Cyrillic letter, Kazakh's included (fonts/LICENSE).
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -91,6 +91,17 @@ class Box:
         return self.bottom + self.height
 
 
+# Lines other apps add under the person's country (a delegation's name, "Head of delegation"),
+# each provider called in the person's language: registration never imports those apps.
+BadgeLines = Callable[[Registration], tuple[str, ...]]
+BADGE_LINES: list[BadgeLines] = []
+
+
+def register_badge_lines(provider: BadgeLines) -> None:
+    """Called from an app's `ready()`."""
+    BADGE_LINES.append(provider)
+
+
 @dataclass(frozen=True)
 class BadgeText:
     """What the badge says, in the person's language."""
@@ -105,6 +116,7 @@ class BadgeText:
     where: str
     reference: str
     no_photography: str
+    extra: tuple[str, ...] = ()
 
 
 def register_fonts() -> None:
@@ -152,6 +164,7 @@ def badge_text(registration: Registration) -> BadgeText:
             where=conference.venue,
             reference=registration.reference,
             no_photography=_("Please do not photograph") if registration.no_photography else "",
+            extra=tuple(line for provider in BADGE_LINES for line in provider(registration) if line),
         )
 
 
@@ -265,6 +278,10 @@ def draw_person(canvas: Canvas, text: BadgeText, box: Box) -> None:
         Block(fit_text(text.position, REGULAR, width=box.width, largest=10, smallest=7.5, most=2), MUTED, 2.5 * mm),
         Block(fit_text(text.organisation, BOLD, width=box.width, largest=10.5, smallest=7.5, most=3), INK, 1.2 * mm),
         Block(fit_text(text.country, REGULAR, width=box.width, largest=9.5, smallest=7.5), MUTED, 1.2 * mm),
+        *(
+            Block(fit_text(line, BOLD, width=box.width, largest=9.5, smallest=7, most=2), TEAL, 1.2 * mm)
+            for line in text.extra
+        ),
     ]
     if text.no_photography:
         lead = 2 * MARK_RADIUS + 1.2 * mm

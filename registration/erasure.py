@@ -43,14 +43,23 @@ class PersonalDataElsewhere:
 
     forget: Callable[[list[int]], None]  # registration ids, in the erasure's transaction
     count_documents: Callable[[Conference], int]
+    # What the app keeps about a conference's people who are not registrants (a delegation's focal point).
+    forget_conference: Callable[[Conference], None] | None = None
 
 
 ELSEWHERE: list[PersonalDataElsewhere] = []
 
 
-def register(forget: Callable[[list[int]], None], *, count_documents: Callable[[Conference], int]) -> None:
+def register(
+    forget: Callable[[list[int]], None],
+    *,
+    count_documents: Callable[[Conference], int],
+    forget_conference: Callable[[Conference], None] | None = None,
+) -> None:
     """Called from an app's `ready()`."""
-    ELSEWHERE.append(PersonalDataElsewhere(forget=forget, count_documents=count_documents))
+    ELSEWHERE.append(
+        PersonalDataElsewhere(forget=forget, count_documents=count_documents, forget_conference=forget_conference)
+    )
 
 
 PERSONAL_TEXT = (
@@ -147,6 +156,9 @@ def anonymise_conference(conference: Conference, *, dry_run: bool = False) -> di
             for sheet in sheets:
                 sheet.delete()  # its PDF goes with it (django-cleanup)
             anonymise(people)
+            for elsewhere in ELSEWHERE:
+                if elsewhere.forget_conference:
+                    elsewhere.forget_conference(conference)
         logger.info("anonymised conference %s: %s", conference.slug, counts)
     return counts
 

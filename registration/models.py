@@ -88,7 +88,9 @@ class Registration(models.Model):
         blank=True,
         help_text=_("Optional. Used only for anonymous, aggregate statistics on women's participation."),
     )
-    email = models.EmailField(_("email"))
+    email = models.EmailField(
+        _("email"), blank=True, help_text=_("Empty only for a delegation member who has no address of their own.")
+    )
     phone = models.CharField(
         _("phone"),
         max_length=32,
@@ -155,10 +157,11 @@ class Registration(models.Model):
         # and every index here is one a query uses (fewer indexes, faster registrations).
         constraints = [
             # Someone who cancelled may register again; anyone else has their one registration.
+            # Delegation members without an address of their own have none to share.
             models.UniqueConstraint(
                 Lower("email"),
                 "conference",
-                condition=~Q(status="cancelled"),
+                condition=~Q(status="cancelled") & ~Q(email=""),
                 name="one_registration_per_email_per_conference",
             ),
             models.UniqueConstraint(fields=["reference"], name="registration_reference_unique"),

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from agenda.models import Conference
 from outbox.models import OutgoingEmail
@@ -87,6 +88,44 @@ def register_attendee(
         with transaction.atomic():
             mail_link_again(existing)
         return Outcome(existing, created=False)
+
+
+def register_on_behalf(
+    *, conference: Conference, details: dict, language: str, along_with: Callable[[Registration], object]
+) -> Registration:
+    """Someone registered by another person on their behalf (a delegation's focal point).
+
+    They hold a seat, pending the review of the list they are on, or nothing is created and a
+    ValidationError says why: never the waiting list, and no email (the review mails them).
+    Their address, which they may not have, must be new at this conference. Call with no
+    seat lock held; a caller's own lock (a delegation's row) is taken before it.
+    """
+    email = details.get("email", "")
+    try:
+        with transaction.atomic():
+            if email and known_address(conference, email):
+                raise ValidationError(ADDRESS_TAKEN, code="address_taken")
+            conference = seats.lock(conference)
+            if seats.take_seat(conference, media=details["category"] == MEDIA) == Status.WAITLISTED:
+                raise ValidationError(_("No seat is left at the conference."), code="full")
+            registration = Registration(
+                conference=conference,
+                language=language,
+                status=Status.PENDING,
+                consent_given_at=timezone.now(),
+                **details,
+            )
+            registration._change_reason = Reason.REGISTERED_ON_BEHALF
+            registration.save(force_insert=True)
+            along_with(registration)
+            return registration
+    except IntegrityError:
+        if email and seats.registered_address(conference, email):  # registered at the same moment
+            raise ValidationError(ADDRESS_TAKEN, code="address_taken") from None
+        raise
+
+
+ADDRESS_TAKEN = _lazy("Someone is already registered for the conference with this email address.")
 
 
 # "Lost your link" and registering again with a known address both mail the link. Anyone
@@ -239,7 +278,11 @@ def send_reminders(now: datetime | None = None) -> int:
     for conference in Conference.objects.published().filter(starts_at__gt=now, starts_at__lte=now + timedelta(days=2)):
         if conference.local(conference.starts_at).date() != conference.local(now).date() + timedelta(days=1):
             continue
-        due = conference.registrations.filter(status=Status.CONFIRMED).exclude(emails__kind=Kind.REMINDER)
+        due = (
+            conference.registrations.filter(status=Status.CONFIRMED)
+            .exclude(email="")  # a delegation member without an address: their focal point has the details
+            .exclude(emails__kind=Kind.REMINDER)
+        )
         for registration in due.select_related("conference").iterator():
             try:
                 with transaction.atomic():

@@ -113,6 +113,7 @@ def roles(transactional_db) -> None:
         ("accreditation", "0002_roles", "create_roles"),
         ("registration", "0004_door_staff", "create_door_staff"),
         ("registration", "0010_roles_for_corrections_and_history", "grant"),
+        ("delegations", "0002_organisers_manage_delegations", "grant"),
     ]:
         migration = importlib.import_module(f"{app}.migrations.{name}")
         getattr(migration, create)(loader.project_state((app, name)).apps, schema_editor)

@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "agenda",
     "registration",
     "accreditation",
+    "delegations",
     "backoffice",
     # Libraries' apps under our own configurations, for names in Russian and Kazakh (wpsconf.apps).
     "wpsconf.apps.AxesConfig",
@@ -354,6 +355,11 @@ CELERY_BEAT_SCHEDULE = {
     # "Lost your link?" requests whose task was lost (broker down, worker died).
     "answer-waiting-link-requests": {
         "task": "registration.tasks.answer_waiting_link_requests",
+        "schedule": float(SWEEP_SECONDS),
+    },
+    # The same for the focal points' requests for their delegation's link.
+    "answer-waiting-focal-point-link-requests": {
+        "task": "delegations.tasks.answer_waiting_link_requests",
         "schedule": float(SWEEP_SECONDS),
     },
     # The day before a conference, each confirmed person is reminded once.

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", include("agenda.urls")),
     path("", include("registration.urls")),
     path("", include("accreditation.urls")),
+    path("", include("delegations.urls")),
     prefix_default_language=False,
 )
 
