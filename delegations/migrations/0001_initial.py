@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agenda', '0007_conference_recording_url'),
-        ('registration', '0014_email_optional_for_delegation_members'),
+        ('registration', '0015_email_optional_for_delegation_members'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agenda', '0007_conference_recording_url'),
-        ('registration', '0013_waiting_list_joined_at'),
+        ('registration', '0014_door_count'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
