@@ -127,6 +127,11 @@ def bar_lengths(counts: list) -> list[float | None]:
     ]
 
 
+def part_length(part: int, whole: int) -> float:
+    """A part of a whole (seats used of a quota) as a length from 0 to 100, the whole the full bar."""
+    return round(100 * min(part, whole) / whole, 1) if whole > 0 else 0.0
+
+
 @dataclass(frozen=True)
 class Bar:
     """One row of a table of counts, with the bar drawn beside its number."""

@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 
 from accreditation.models import AccreditationRequest, OutletType
 from agenda.models import Conference, Gender, Speaker
+from backoffice.charts import part_length
+from backoffice.protocol import delegation_key
+from delegations.models import Delegation
 from registration.models import Registration
 from wpsconf.countries import central_asia_and_the_rest
 
@@ -83,6 +86,34 @@ def labelled(numbers: dict[str, int], choices) -> list[tuple[str, int]]:
     return [(label, numbers.get(value, 0)) for value, label in choices]
 
 
+@dataclass(frozen=True)
+class DelegationFigures:
+    delegation: Delegation
+    seats_used: int
+    share: Share
+
+    @property
+    def quota_length(self) -> float:
+        """The seats used as a bar from 0 to 100, the full quota the whole bar."""
+        return part_length(self.seats_used, self.delegation.quota)
+
+
+def by_delegation(conference: Conference) -> list[DelegationFigures]:
+    """Each delegation's seats used of its quota, and the share of women among the members holding a seat,
+    in the protocol list's order (countries, then organisations, alphabetical in the language on screen)."""
+    holding = Q(members__registration__status__in=Registration.ACTIVE_STATUSES)
+    delegations = Delegation.objects.filter(conference=conference).annotate(
+        seats_used=Count("members", filter=holding),
+        women=Count("members", filter=holding & Q(members__registration__gender=Gender.WOMAN)),
+        declared=Count("members", filter=holding & Q(members__registration__gender__in=DECLARED)),
+    )
+    language = get_language()
+    return [
+        DelegationFigures(d, d.seats_used, Share(d.women, d.declared, d.seats_used - d.declared))
+        for d in sorted(delegations, key=lambda delegation: delegation_key(delegation, language))
+    ]
+
+
 def figures(conference: Conference) -> dict:
     people = conference.registrations.all()
     confirmed = people.filter(status=Status.CONFIRMED)
@@ -109,4 +140,5 @@ def figures(conference: Conference) -> dict:
         ],
         "media_by_outlet": labelled(counted(approved_media, "outlet_type"), OutletType.choices),
         "per_day": per_day(people, conference),
+        "delegations": by_delegation(conference),
     }

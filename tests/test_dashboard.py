@@ -250,3 +250,66 @@ def test_bars_beside_a_table_are_measured_against_its_largest_number():
     assert uz.length == 33.3
     [status] = charts.bars([("Confirmed", 6)])
     assert (status.code, status.label, status.length) == ("", "Confirmed", 100.0)
+
+
+@pytest.fixture
+def delegations(registration_open):
+    """Kazakhstan: six seats, five members holding one (three women, two men) and one removed;
+    Estonia: three seats, a woman and a man; the OSCE: two seats, nobody yet."""
+    from delegations import services as delegation_services
+    from delegations.models import Delegation
+    from tests.delegation_helpers import add, delegation
+
+    registration_open.capacity = 30
+    registration_open.save()
+    kazakhstan = delegation(registration_open, quota=6)
+    for n, gender in enumerate(["woman", "woman", "woman", "man", "man"]):
+        add(kazakhstan, first_name=f"Member{n}", gender=gender)
+    removed = add(kazakhstan, first_name="Removed", gender="woman")
+    delegation_services.remove_member(removed.delegation_membership)
+    estonia = delegation(registration_open, country="EE", quota=3, focal_point_email="focal@example.ee")
+    add(estonia, gender="woman", country="EE")
+    add(estonia, gender="man", country="EE")
+    delegation(
+        registration_open,
+        country="",
+        organisation="OSCE",
+        kind=Delegation.Kind.INTERNATIONAL,
+        quota=2,
+        focal_point_email="f@osce.org",
+    )
+    return registration_open
+
+
+def test_each_delegation_shows_its_seats_of_the_quota_and_its_share_of_women(delegations):
+    rows = dashboard.by_delegation(delegations)
+    assert [(row.delegation.name, row.seats_used, row.delegation.quota) for row in rows] == [
+        ("Estonia", 2, 3),
+        ("Kazakhstan", 5, 6),
+        ("OSCE", 0, 2),
+    ]
+    estonia, kazakhstan, osce = (row.share for row in rows)
+    assert (kazakhstan.women, kazakhstan.declared, kazakhstan.percent, kazakhstan.shown) == (3, 5, 60.0, True)
+    assert (estonia.declared, estonia.shown) == (2, False)  # two people: the share would point at them
+    assert (osce.declared, osce.percent) == (0, None)
+    assert [row.quota_length for row in rows] == [66.7, 83.3, 0.0]
+
+
+def test_the_dashboard_lists_the_delegations_in_the_organisers_language(organiser_client, delegations):
+    page = organiser_client.get(reverse("admin:registration_dashboard")).content.decode()
+    section = page[page.index('data-figures="delegations"') : page.index('data-figures="status"')]
+    assert section.index("Estonia") < section.index("Kazakhstan") < section.index("OSCE")
+    assert "5 / 6" in section
+    assert "60.0 %" in section
+    assert section.count("Not shown: fewer than 5 people said their gender.") == 2  # Estonia and the OSCE
+    assert '<rect class="bar-fill" y="2" width="83.3"' in section
+    russian = organiser_client.get(reverse("admin:registration_dashboard"), headers={"Accept-Language": "ru"})
+    page = russian.content.decode()
+    section = page[page.index('data-figures="delegations"') : page.index('data-figures="status"')]
+    assert section.index("Казахстан") < section.index("Эстония") < section.index("OSCE")
+
+
+def test_a_seat_bar_never_runs_past_its_quota():
+    assert charts.part_length(3, 2) == 100.0
+    assert charts.part_length(1, 3) == 33.3
+    assert charts.part_length(0, 0) == 0.0
