@@ -432,6 +432,7 @@ class DoorCount(models.Model):
     class Meta:
         verbose_name = _("door count")
         verbose_name_plural = _("door counts")
+        default_permissions = ()  # kept by the check-in itself; nobody edits it
 
     def __str__(self) -> str:
         return f"door count {self.conference_id}: {self.checked_in} of {self.expected}"

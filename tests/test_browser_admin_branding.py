@@ -44,6 +44,7 @@ def test_an_organiser_in_kazakh_sees_the_conference_and_downloads_a_badge(kazakh
         "Тіркеу",
         "Аккредиттеу",
         "Шығыс пошта",
+        "Делегациялар",
     }
     expect(page.locator('caption a[href="/admin/registration/"]')).to_have_attribute(
         "title", "«Тіркеу» бөліміндегі модельдер"
