@@ -12,6 +12,7 @@ from accreditation import services
 from accreditation.forms import AccreditationForm, ResubmitDocumentsForm
 from accreditation.models import DOCUMENT_FIELDS, AccreditationRequest
 from agenda.middleware import presented_conference
+from agenda.page_cache import the_same_for_everyone_but_the_token
 from registration.forms import MediaApplicantForm
 from registration.views import (
     blank_form_page,
@@ -27,6 +28,7 @@ from wpsconf.clients import client_key
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@the_same_for_everyone_but_the_token
 def apply(request: HttpRequest) -> HttpResponse:
     conference = presented_conference(request)
     if closed := closed_page(request, conference, media=True):

@@ -19,6 +19,7 @@ visitor while the site runs on a demonstration clock (its banner shows the minut
 
 import bisect
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from agenda.models import Conference
@@ -125,7 +127,32 @@ def carries_nothing_of_its_visitor(response: HttpResponse) -> bool:
 
 def the_same_for_everyone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve the view's answer from the cache while it is true (see the module's docstring)."""
+    return kept_while_true(view, with_token=False)
 
+
+def the_same_for_everyone_but_the_token(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A form page: kept like the others with its CSRF token taken out, and each visitor's own token
+    put in each time it is served (the token is never in what is kept)."""
+    return kept_while_true(view, with_token=True)
+
+
+TOKEN_IN_PAGE = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+TOKEN_PLACE = b'name="csrfmiddlewaretoken" value="\x00"'
+
+
+def without_token(content: bytes) -> bytes | None:
+    """The page with each token replaced by a placeholder; None if it has no form to fill in."""
+    emptied, count = TOKEN_IN_PAGE.subn(TOKEN_PLACE, content)
+    return emptied if count else None
+
+
+def with_token_of(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    token = f'name="csrfmiddlewaretoken" value="{get_token(request)}"'.encode()
+    response.content = response.content.replace(TOKEN_PLACE, token)
+    return response
+
+
+def kept_while_true(view: Callable[..., HttpResponse], *, with_token: bool) -> Callable[..., HttpResponse]:
     @wraps(view)
     def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         conference = request.conference
@@ -135,12 +162,15 @@ def the_same_for_everyone(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         now = clock.now()
         kept = kept_copy(key)
         if isinstance(kept, Copy) and kept.is_true_at(now):
-            return kept.response()
+            return with_token_of(request, kept.response()) if with_token else kept.response()
         response = view(request, *args, **kwargs)
-        if carries_nothing_of_its_visitor(response):
+        if not carries_nothing_of_its_visitor(response):
+            return response
+        content = without_token(response.content) if with_token else response.content
+        if content is not None:
             true_from, true_until = span_around(moments_that_change_pages(conference), now)
             headers = tuple((name, response[name]) for name in KEPT_HEADERS if response.has_header(name))
-            keep(key, Copy(response.content, response.status_code, headers, true_from, true_until))
+            keep(key, Copy(content, response.status_code, headers, true_from, true_until))
         return response
 
     return cached_view

@@ -19,7 +19,7 @@ from django_ratelimit.core import is_ratelimited
 from agenda.feeds import conference_invitation
 from agenda.middleware import presented_conference
 from agenda.models import Conference, Window
-from agenda.page_cache import the_same_for_everyone
+from agenda.page_cache import the_same_for_everyone, the_same_for_everyone_but_the_token
 from registration import badges, checkin, corrections, erasure, seats, services
 from registration.forms import CorrectionForm, DetailsForm, LostLinkForm, NeedsForm, RegistrationForm
 from registration.lost_link import request_link
@@ -69,6 +69,7 @@ def to_done_page(outcome: services.Outcome | None) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@the_same_for_everyone_but_the_token
 def register(request: HttpRequest) -> HttpResponse:
     conference = presented_conference(request)
     if closed := closed_page(request, conference):
@@ -107,6 +108,7 @@ def registration_done(request: HttpRequest, signed_reference: str) -> HttpRespon
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@the_same_for_everyone_but_the_token
 def lost_link(request: HttpRequest) -> HttpResponse:
     conference = presented_conference(request)
     if request.method == "POST" and over_rate_limit(request, "lost-link"):

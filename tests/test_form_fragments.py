@@ -6,6 +6,8 @@ import re
 import pytest
 from django.test import Client
 
+from agenda.models import Conference
+from agenda.page_cache import kept_copy, key_for
 from tests.factories import registration_details
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +71,18 @@ def test_an_error_on_the_media_form_is_shown_to_its_sender_only(client, registra
     later = Client().get("/accreditation/").content.decode()
     assert "Secretname" not in later
     assert "is-invalid" not in later
+
+
+def test_a_kept_form_page_holds_no_token_and_each_visitor_can_send_it(registration_open):
+    Client().get("/register/")  # drawn and kept
+    conference = Conference.objects.get(pk=registration_open.pk)
+    kept = kept_copy(key_for(conference, "en", "/register/"))
+    assert kept is not None
+    assert b'name="csrfmiddlewaretoken" value="\x00"' in kept.content
+    assert not re.search(rb'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{20,}"', kept.content)
+
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/register/").content.decode()
+    sent = visitor.post("/register/", registration_details() | {"csrfmiddlewaretoken": token_in(page)})
+
+    assert sent.status_code == 302
