@@ -159,3 +159,27 @@ def test_a_flood_of_reports_writes_a_limited_number_of_lines(client, caplog, mon
             client.post("/csp-report/", report, content_type="application/csp-report")
 
     assert len(caplog.records) <= 60
+
+
+def test_the_policy_built_once_is_django_csps_own(client, conference_2023):
+    from csp.utils import build_policy
+
+    for path in ["/", "/ru/agenda/", "/register/", "/admin/login/"]:
+        assert client.get(path)["Content-Security-Policy"] == build_policy(), path
+
+
+def test_a_response_that_changes_the_policy_goes_django_csps_way(rf, settings):
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    from wpsconf.security_headers import SameEverywhereCSPMiddleware
+
+    response = HttpResponse("ok")
+    response._csp_update = {"img-src": ["https://maps.example.org"]}  # what django-csp's @csp_update sets
+    request = rf.get("/")
+    middleware = SameEverywhereCSPMiddleware(lambda request: response)
+    CSPMiddleware.process_request(middleware, request)
+
+    header = middleware.process_response(request, response)["Content-Security-Policy"]
+
+    assert "https://maps.example.org" in header

@@ -9,6 +9,10 @@ import logging
 import time
 from collections.abc import Callable
 
+from csp.constants import HEADER
+from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -30,6 +34,39 @@ def permissions_policy_middleware(get_response: Callable[[HttpRequest], HttpResp
         return response
 
     return middleware
+
+
+class SameEverywhereCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the site's policy built once: no page adds a nonce or changes the
+    policy (django-csp's decorators), so each answer gets the same header. Anything else (a page
+    that did, a report-only policy, excluded prefixes, the debug pages) goes django-csp's own way."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not self.is_plain(request, response):
+            return super().process_response(request, response)
+        response[HEADER] = the_policy(settings.CONTENT_SECURITY_POLICY)
+        return response
+
+    @staticmethod
+    def is_plain(request: HttpRequest, response: HttpResponse) -> bool:
+        policy = settings.CONTENT_SECURITY_POLICY
+        return not (
+            settings.DEBUG
+            or HEADER in response
+            or getattr(request, "_csp_nonce", None)
+            or any(name.startswith("_csp_") for name in vars(response))
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or (policy or {}).get("EXCLUDE_URL_PREFIXES")
+        )
+
+
+BUILT: list = [None, ""]  # the policy setting it was built from (tests change it), and the header
+
+
+def the_policy(policy: dict) -> str:
+    if BUILT[0] is not policy:
+        BUILT[:] = [policy, build_policy()]
+    return BUILT[1]
 
 
 @csrf_exempt  # browsers send reports without a token; the view only writes a log line

@@ -151,7 +151,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "wpsconf.security_headers.SameEverywhereCSPMiddleware",  # django-csp's, the policy built once
     "wpsconf.security_headers.permissions_policy_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
