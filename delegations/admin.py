@@ -35,7 +35,9 @@ class DelegationForm(forms.ModelForm):
 
     def clean_quota(self) -> int:
         quota = self.cleaned_data["quota"]
-        if self.instance.pk and quota < (used := services.seats_used(self.instance)):
+        # Checked with the delegation locked until the admin's save commits (the admin validates and
+        # saves in one transaction): a member added meanwhile waits, and finds the new quota.
+        if self.instance.pk and quota < (used := services.seats_used(services.locked(self.instance))):
             raise ValidationError(
                 ngettext(
                     "%(used)d member holds a seat: the quota cannot be lower. The focal point removes members first.",

@@ -4,10 +4,15 @@ quota, and an individual registrant racing a delegation member never passes the 
 Every call runs in its own thread and database connection, released together by a barrier.
 """
 
+import time
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from delegations import services
+from delegations.admin import DelegationForm
+from delegations.models import Delegation
 from registration.models import Registration
 from tests.concurrency import run_together
 from tests.delegation_helpers import add, delegation
@@ -65,3 +70,36 @@ def test_an_individual_and_a_delegation_member_racing_for_the_last_seat_never_pa
         else:
             assert member == "full"
             assert individual.registration.is_active
+
+
+class QuotaForm(DelegationForm):
+    """The admin's delegation form, reduced to the quota."""
+
+    class Meta:
+        model = Delegation
+        fields = ["quota"]
+
+
+def lowering_the_quota_to_one(kazakhstan):
+    def call():
+        with transaction.atomic():  # as the admin validates and saves in one transaction
+            form = QuotaForm({"quota": "1"}, instance=Delegation.objects.get(pk=kazakhstan.pk))
+            if not form.is_valid():
+                return "refused"
+            time.sleep(0.2)  # an organiser's save is slow enough for a focal point to add meanwhile
+            form.save()
+            return "lowered"
+
+    return call
+
+
+def test_an_organiser_lowering_the_quota_while_a_member_is_added_never_leaves_the_list_over_it(conference_2023):
+    for round_ in range(3):
+        kazakhstan = delegation(conference_2023, quota=3, country="KZ", focal_point_email=f"focal{round_}@example.kz")
+        add(kazakhstan, f"first{round_}@example.kz")
+
+        lowered, added = run_together([lowering_the_quota_to_one(kazakhstan), adding(kazakhstan, 200 + round_)])
+
+        kazakhstan.refresh_from_db()
+        assert services.seats_used(kazakhstan) <= kazakhstan.quota, (lowered, added)
+        assert (lowered == "lowered") == (added == "quota"), (lowered, added)
