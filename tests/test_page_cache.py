@@ -184,7 +184,7 @@ def test_moving_the_conference_shows_at_once(organiser_client, visitor, conferen
 def shared_and_own_memory(settings):
     """As deployed: a shared cache (Redis) and each process's own memory, here two separate ones."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "every-process"},
         "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "own"},
     }
     settings.PAGES_CACHE, settings.PROCESS_CACHE = "default", "process"
