@@ -66,38 +66,31 @@ class MemberForm(RegistrationForm):
         return False
 
 
-class MemberDetailsForm(DetailsForm):
+class WithHeadOfDelegation:
+    """A member's form with the head-of-delegation mark (`is_head = HEAD`, declared on each form), first."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["is_head"].initial = getattr(
+            getattr(self.instance, "delegation_membership", None), "is_head", False
+        )
+
+    def layout(self) -> Layout:
+        layout = super().layout()
+        layout.insert(0, Fieldset(_("Delegation"), "is_head"))
+        return layout
+
+
+class MemberDetailsForm(WithHeadOfDelegation, DetailsForm):
     """A member's details, changed by the focal point while their place is not yet confirmed."""
 
     is_head = HEAD
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["is_head"].initial = getattr(
-            getattr(self.instance, "delegation_membership", None), "is_head", False
-        )
 
-    def layout(self) -> Layout:
-        layout = super().layout()
-        layout.insert(0, Fieldset(_("Delegation"), "is_head"))
-        return layout
-
-
-class MemberNeedsForm(NeedsForm):
+class MemberNeedsForm(WithHeadOfDelegation, NeedsForm):
     """Once confirmed: the needs and contact details, and the head's mark; who the member is stays."""
 
     is_head = HEAD
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["is_head"].initial = getattr(
-            getattr(self.instance, "delegation_membership", None), "is_head", False
-        )
-
-    def layout(self) -> Layout:
-        layout = super().layout()
-        layout.insert(0, Fieldset(_("Delegation"), "is_head"))
-        return layout
 
 
 def member_form_class(registration: Registration) -> type[DetailsForm]:
