@@ -17,6 +17,7 @@ from accreditation.models import DOCUMENT_FIELDS, AccreditationDecision, Accredi
 from agenda.models import Conference
 from registration import audit as registration_audit
 from registration.admin import apply_to_each
+from wpsconf.admin_actions import ask_first
 from wpsconf.admin_filters import countries_present, language_name
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.audit import history_of
@@ -334,17 +335,13 @@ class AccreditationRequestAdmin(OnlyTheListsOwnFilters, admin.ModelAdmin):
                 lambda n: ngettext("%(count)d badge handed over.", "%(count)d badges handed over.", n) % {"count": n},
             )
             return None
-        return TemplateResponse(
+        return ask_first(
+            self,
             request,
             "admin/accreditation/accreditationrequest/pickup.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Hand over badges"),
-                "form": form,
-                "accreditations": queryset.select_related("registration"),
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            title=_("Hand over badges"),
+            form=form,
+            accreditations=queryset.select_related("registration"),
         )
 
 

@@ -4,7 +4,6 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +23,7 @@ from agenda.models import (
     Speaker,
 )
 from wpsconf import uploads
+from wpsconf.admin_actions import ask_first
 from wpsconf.admin_filters import countries_present
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.countries import CountryListsAdmin
@@ -253,19 +253,15 @@ class ConferenceAdmin(
                 messages.SUCCESS,
             )
             return None
-        return TemplateResponse(
+        return ask_first(
+            self,
             request,
             "admin/agenda/conference/move.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Move “%(title)s” to another date") % {"title": conference.title},
-                "form": form,
-                "media": self.media + form.media,
-                "conference": conference,
-                "session_count": conference.sessions.count(),
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            title=_("Move “%(title)s” to another date") % {"title": conference.title},
+            form=form,
+            media=self.media + form.media,
+            conference=conference,
+            session_count=conference.sessions.count(),
         )
 
 

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from delegations import erasure, services
 from delegations.models import Delegation, DelegationMember
 from registration.admin import apply_to_each
 from registration.models import Registration
+from wpsconf.admin_actions import ask_first
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.countries import CountryListsAdmin
 
@@ -205,17 +205,13 @@ class DelegationAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, admin.ModelAdmi
                 ),
             )
             return None
-        return TemplateResponse(
+        return ask_first(
+            self,
             request,
             "admin/delegations/return.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Return delegations to their focal points"),
-                "form": form,
-                "delegations": queryset,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            title=_("Return delegations to their focal points"),
+            form=form,
+            delegations=queryset,
         )
 
     @admin.action(description=gettext_lazy("Decline the selected requests"), permissions=["review"])

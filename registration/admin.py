@@ -24,6 +24,7 @@ from registration.models import (
     IdentityCorrection,
     Registration,
 )
+from wpsconf.admin_actions import ask_first
 from wpsconf.admin_filters import LanguageFilter, countries_present, language_name
 from wpsconf.admin_lookups import OnlyTheListsOwnFilters
 from wpsconf.audit import history_of
@@ -245,17 +246,13 @@ class RegistrationAdmin(CountryListsAdmin, OnlyTheListsOwnFilters, admin.ModelAd
                 ),
             )
             return None
-        return TemplateResponse(
+        return ask_first(
+            self,
             request,
             "admin/registration/decline.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Decline registrations"),
-                "form": form,
-                "registrations": queryset,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            title=_("Decline registrations"),
+            form=form,
+            registrations=queryset,
         )
 
     @admin.action(description=_("Move the selected registrations to the waiting list"), permissions=["change"])
