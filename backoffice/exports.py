@@ -14,12 +14,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from registration.models import ALL_CATEGORY_FIELDS, Registration
-from wpsconf.spreadsheets import csv_lines
+from wpsconf.spreadsheets import csv_lines, workbook
 
 
 def field_label(name: str):
@@ -108,19 +105,4 @@ def csv_export(registrations: QuerySet) -> Iterator[str]:
 
 
 def xlsx_export(registrations: QuerySet) -> SpooledTemporaryFile:
-    """The workbook, written row by row; every cell text, so a name like =HYPERLINK(…) stays a name."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_("Registrations")))
-    sheet.append(headers())
-    for row in rows(registrations, converters()):
-        cells = []
-        for value in row:
-            # Control characters (a pasted vertical tab, say) are not allowed in a workbook's XML.
-            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-            cells.append(cell)
-        sheet.append(cells)
-    output = SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115  (the response closes it)
-    workbook.save(output)
-    output.seek(0)
-    return output
+    return workbook(str(_("Registrations")), headers(), rows(registrations, converters()))

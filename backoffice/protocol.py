@@ -16,15 +16,12 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from agenda.models import Conference, Honorific
 from delegations.models import Delegation, DelegationMember
 from registration.models import Registration
 from wpsconf.collation import collation_key
-from wpsconf.spreadsheets import csv_lines
+from wpsconf.spreadsheets import csv_lines, workbook
 
 LANGUAGES = ("en", "ru", "kk")
 FORMATS = (("pdf", "PDF"), ("csv", "CSV"), ("xlsx", "Excel"))
@@ -126,19 +123,5 @@ def csv_export(conference: Conference, language: str) -> str:
 
 
 def xlsx_export(conference: Conference, language: str) -> SpooledTemporaryFile:
-    """The workbook, every cell text: a name like =HYPERLINK(…) stays a name."""
     with translation.override(language):
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Participants by delegation")[:31])  # a sheet's name is 31 characters at most
-        sheet.append(headers())
-        for row in rows(sections(conference, language)):
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-                cell.data_type = "s"
-                cells.append(cell)
-            sheet.append(cells)
-    output = SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115  (the response closes it)
-    workbook.save(output)
-    output.seek(0)
-    return output
+        return workbook(_("Participants by delegation"), headers(), rows(sections(conference, language)))

@@ -1,8 +1,13 @@
-"""Tables for spreadsheets: CSV streamed line by line, with no cell a spreadsheet would run."""
+"""Tables for spreadsheets: CSV streamed line by line and Excel workbooks, with no cell a spreadsheet would run."""
 
 import csv
 import re
 from collections.abc import Iterable, Iterator
+from tempfile import SpooledTemporaryFile
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 # A spreadsheet runs a cell starting with one of these as a formula, spaces before it or not.
 FORMULA = re.compile(r"[^\S\t\r]*[=+\-@\t\r]")
@@ -36,3 +41,22 @@ def csv_lines(headers: list[str], rows: Iterable[list], *, lines_per_chunk: int 
             yield "".join(chunk)
             chunk = []
     yield "".join(chunk)
+
+
+def workbook(title: str, headers: list[str], rows: Iterable[list]) -> SpooledTemporaryFile:
+    """An Excel workbook written row by row; every cell text, so a name like =HYPERLINK(…) stays a name."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])  # a sheet's name is 31 characters at most
+    sheet.append(headers)
+    for row in rows:
+        cells = []
+        for value in row:
+            # Control characters (a pasted vertical tab, say) are not allowed in a workbook's XML.
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+            cells.append(cell)
+        sheet.append(cells)
+    output = SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115  (the response closes it)
+    book.save(output)
+    output.seek(0)
+    return output
